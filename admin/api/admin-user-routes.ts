@@ -1,0 +1,90 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { createUser, updateUser } from '../../app/server/commands/user-commands.ts';
+import { forbidden, invalidInput, notFound } from '../../app/server/errors.ts';
+import { requirePrincipal, type AppContext, type AppCustom, type AppState } from '../../app/server/http/context.ts';
+import { likePattern } from '../../app/server/http/routes/user-routes.ts';
+import { User } from '../../app/server/models/user.ts';
+import { isUuid } from '../../app/server/policies/chat-policy.ts';
+import { presentUser } from '../../app/server/presenters/user.ts';
+import { validate } from '../../app/server/schemas/validate.ts';
+
+const createSchema = z.object({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(100),
+  password: z.string().min(8, 'password: at least 8 characters').max(200).optional(),
+  role: z.enum(['user', 'admin']).optional(),
+});
+const updateSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    role: z.enum(['user', 'admin']).optional(),
+    status: z.enum(['active', 'deactivated']).optional(),
+  })
+  .strict()
+  .refine((input) => Object.keys(input).length > 0, 'nothing to change');
+const listSchema = z.object({
+  query: z.string().max(200).default(''),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+/** The whole admin API is for admins only; everyone else gets 403. */
+function requireAdmin(ctx: AppContext) {
+  const principal = requirePrincipal(ctx);
+  if (principal.user.role !== 'admin') throw forbidden('Only administrators can do that.');
+  return principal.user;
+}
+
+// Keyset pagination on (lower(name), id): exact strings, so no row is skipped or repeated.
+const encodeCursor = (user: User) => Buffer.from(JSON.stringify([user.name.toLowerCase(), user.id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw invalidInput('cursor: not a cursor this server returned');
+}
+
+export function adminUserRoutes() {
+  const router = new Router<AppState, AppCustom>();
+
+  router.post('/api/admin/users', async (ctx) => {
+    const admin = requireAdmin(ctx);
+    const input = validate(createSchema, ctx.request.body);
+    const { user, password } = await createUser(ctx.services.knex, admin, input, ctx.ip);
+    ctx.status = 201;
+    ctx.body = { user: presentUser(user), ...(password ? { password } : {}) };
+  });
+
+  router.patch('/api/admin/users/:id', async (ctx) => {
+    const admin = requireAdmin(ctx);
+    if (!isUuid(ctx.params.id!)) throw notFound('User');
+    const input = validate(updateSchema, ctx.request.body);
+    const user = await updateUser(ctx.services, admin, ctx.params.id!, input, ctx.ip);
+    ctx.body = { user: presentUser(user) };
+  });
+
+  router.get('/api/admin/users', async (ctx) => {
+    requireAdmin(ctx);
+    const { query, limit, cursor } = validate(listSchema, ctx.query);
+    const search = User.query(ctx.services.knex).orderByRaw('lower(name), id').limit(limit + 1);
+    if (query.trim()) {
+      const pattern = likePattern(query.trim());
+      search.where((q) => q.whereILike('name', pattern).orWhereILike('email', pattern));
+    }
+    if (cursor) {
+      const [name, id] = decodeCursor(cursor);
+      search.whereRaw('(lower(name), id) > (?, ?::uuid)', [name, id]);
+    }
+    const rows = await search;
+    const page = rows.slice(0, limit);
+    ctx.body = { users: page.map(presentUser), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+  });
+
+  return router;
+}

@@ -1,0 +1,119 @@
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { adminUserRoutes } from '../../admin/api/admin-user-routes.ts';
+import { ClerkVerifier } from './auth/clerk-verifier.ts';
+import { Identity } from './auth/identity.ts';
+import { resolveInstallationSecret } from './auth/installation-secret.ts';
+import { RateLimiter } from './auth/rate-limiter.ts';
+import { SessionTokens } from './auth/session-tokens.ts';
+import { ensureFirstAdmin } from './bootstrap/first-admin.ts';
+import { WatermarkBuffer } from './commands/watermark-buffer.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import type { AppCustom, AppState } from './http/context.ts';
+import { authenticate, errorHandler } from './http/middleware.ts';
+import { authRoutes } from './http/routes/auth-routes.ts';
+import { chatRoutes } from './http/routes/chat-routes.ts';
+import { healthRoutes } from './http/routes/health-routes.ts';
+import { messageRoutes } from './http/routes/message-routes.ts';
+import { userRoutes } from './http/routes/user-routes.ts';
+import { staticFiles } from './http/static-files.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { InProcessLog } from './pipeline/in-process-log.ts';
+import { MessageWriter } from './pipeline/message-writer.ts';
+import { PresenceTracker } from './realtime/presence.ts';
+import { RealtimeBus } from './realtime/realtime-bus.ts';
+import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
+import type { Services } from './services.ts';
+
+export interface RunningChatFlow {
+  url: string;
+  port: number;
+  services: Services;
+  close(): Promise<void>;
+}
+
+function createHttpApp(services: Services): Koa<AppState, AppCustom> {
+  const app = new Koa<AppState, AppCustom>({ proxy: services.config.trustProxy });
+  app.context.services = services;
+  // Errors inside handlers are answered by errorHandler; what reaches here is a client hanging up.
+  app.on('error', (error: { code?: string }) => {
+    if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE' && error.code !== 'ECONNRESET') services.logger.warn({ err: error }, 'http error');
+  });
+  app.use(errorHandler);
+  app.use(staticFiles);
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
+  app.use(authenticate);
+  for (const router of [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes(), adminUserRoutes()]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  return app;
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Starts every part of Chat-Flow in this process and returns a handle that stops them in order. */
+export async function startChatFlow(config: Config, logger: Logger): Promise<RunningChatFlow> {
+  const database = await openDatabase(config, logger);
+  const { knex } = database;
+  await ensureFirstAdmin(knex, config, logger);
+  const secret = await resolveInstallationSecret(knex, config.secret);
+
+  const httpServer = createServer();
+  const io = createSocketServer(httpServer);
+  const bus = new RealtimeBus(io);
+  const metrics = createMetrics();
+  const writer = new MessageWriter(knex, bus, logger, metrics);
+  const services: Services = {
+    config,
+    logger,
+    knex,
+    bus,
+    metrics,
+    identity: new Identity(knex, {
+      tokens: new SessionTokens(secret),
+      clerk: config.clerk ? new ClerkVerifier(config.clerk) : undefined,
+      sessionDays: config.sessionDays,
+      loginAttempts: config.loginAttempts,
+      logger,
+    }),
+    log: new InProcessLog(writer, config.writerBatch, logger),
+    watermarks: new WatermarkBuffer(knex, bus, logger),
+    presence: new PresenceTracker(bus),
+    messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
+  };
+  attachRealtime(io, services);
+  httpServer.on('request', createHttpApp(services).callback());
+
+  const port = await listen(httpServer, config.port, config.host);
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.info({ url }, 'Chat-Flow is serving');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    services,
+    // Ordered: stop accepting, drain sockets, flush the writer and watermarks, close the pools.
+    close: () =>
+      (closing ??= (async () => {
+        httpServer.close();
+        io.disconnectSockets(true);
+        await services.log.close();
+        await services.watermarks.flush();
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        httpServer.closeAllConnections();
+        await database.close();
+        logger.info('Chat-Flow stopped');
+      })()),
+  };
+}

@@ -1,0 +1,30 @@
+import { notFound, rateLimited } from '../errors.ts';
+import type { User } from '../models/user.ts';
+import { messageIdFor } from '../pipeline/message-ids.ts';
+import type { SendMessageInput } from '../schemas/message-schemas.ts';
+import type { Services } from '../services.ts';
+
+/**
+ * Accepts one message into the log for a member (callers check membership). The sender is always
+ * the verified user; the id follows from sender + clientId, so a retry returns the same id.
+ */
+export async function sendMessage(services: Services, sender: User, input: SendMessageInput) {
+  if (!services.messageLimiter.take(sender.id)) throw rateLimited('You are sending messages too fast; slow down.');
+  const attachmentIds = [...new Set(input.attachmentIds ?? [])];
+  if (attachmentIds.length > 0) {
+    const owned = await services.knex('attachments').whereIn('id', attachmentIds).where({ uploaderId: sender.id }).count<{ count: number }[]>('* as count');
+    if (Number(owned[0]!.count) !== attachmentIds.length) throw notFound('Attachment');
+  }
+  const id = messageIdFor(sender.id, input.clientId);
+  const { seq } = await services.log.append({
+    id,
+    chatId: input.chatId,
+    senderId: sender.id,
+    clientId: input.clientId,
+    kind: attachmentIds.length > 0 ? 'media' : 'text',
+    body: input.body ?? '',
+    attachmentIds,
+    acceptedAt: new Date().toISOString(),
+  });
+  return { clientId: input.clientId, id, ...(seq !== undefined ? { seq } : {}) };
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+const ROLES = ['web', 'realtime', 'persist'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  CHATFLOW_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+  KAFKA_BROKERS: optionalString,
+  S3_ENDPOINT: optionalString,
+  S3_ACCESS_KEY: optionalString,
+  S3_SECRET_KEY: optionalString,
+  S3_BUCKET: optionalString,
+  CLERK_JWT_KEY: optionalString,
+  CLERK_SECRET_KEY: optionalString,
+  CLERK_AUTHORIZED_PARTIES: optionalString,
+  CLERK_ISSUER: optionalString,
+  CHATFLOW_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  CHATFLOW_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8).optional()),
+  CHATFLOW_ROLES: z.string().default(ROLES.join(',')),
+  CHATFLOW_SECRET: optionalString.pipe(z.string().min(32).optional()),
+  CHATFLOW_SESSION_DAYS: positiveInt(30),
+  CHATFLOW_MESSAGE_RATE: positiveInt(20),
+  CHATFLOW_MESSAGE_BURST: positiveInt(60),
+  CHATFLOW_LOGIN_ATTEMPTS: positiveInt(10),
+  CHATFLOW_EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  CHATFLOW_WRITER_BATCH: positiveInt(500),
+  CHATFLOW_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Role = (typeof ROLES)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  kafkaBrokers?: string[];
+  s3?: { endpoint: string; accessKey: string; secretKey: string; bucket: string };
+  clerk?: { jwtKey?: string; secretKey?: string; authorizedParties?: string[]; issuer?: string };
+  admin: { email?: string; password?: string };
+  roles: Set<Role>;
+  secret?: string;
+  sessionDays: number;
+  messageRate: { perSecond: number; burst: number };
+  loginAttempts: number;
+  embeddedDbPort: number;
+  writerBatch: number;
+  trustProxy: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+const SECRET_KEYS = new Set(['S3_SECRET_KEY', 'CLERK_SECRET_KEY', 'CHATFLOW_ADMIN_PASSWORD', 'CHATFLOW_SECRET']);
+
+/** Reads the whole environment at once so that every problem is reported in one go. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const roles = new Set<Role>();
+  for (const name of e.CHATFLOW_ROLES.split(',').map((r) => r.trim()).filter(Boolean)) {
+    if ((ROLES as readonly string[]).includes(name)) roles.add(name as Role);
+    else problems.push(`CHATFLOW_ROLES: unknown role "${name}" (expected ${ROLES.join(', ')})`);
+  }
+  if (roles.size === 0) problems.push('CHATFLOW_ROLES: at least one role is needed');
+
+  const s3Values = [e.S3_ENDPOINT, e.S3_ACCESS_KEY, e.S3_SECRET_KEY, e.S3_BUCKET];
+  if (s3Values.some(Boolean) && !s3Values.every(Boolean)) {
+    problems.push('S3_ENDPOINT: S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY and S3_BUCKET go together');
+  }
+  if (e.CLERK_JWT_KEY && !e.CLERK_JWT_KEY.replace(/\\n/g, '\n').includes('BEGIN PUBLIC KEY')) {
+    problems.push('CLERK_JWT_KEY: expected a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const clerkConfigured = Boolean(e.CLERK_JWT_KEY || e.CLERK_SECRET_KEY);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.CHATFLOW_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    kafkaBrokers: e.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean),
+    s3: e.S3_ENDPOINT
+      ? { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY!, secretKey: e.S3_SECRET_KEY!, bucket: e.S3_BUCKET! }
+      : undefined,
+    clerk: clerkConfigured
+      ? {
+          // Keys pasted into env files often carry literal "\n".
+          jwtKey: e.CLERK_JWT_KEY?.replace(/\\n/g, '\n'),
+          secretKey: e.CLERK_SECRET_KEY,
+          authorizedParties: e.CLERK_AUTHORIZED_PARTIES?.split(',').map((p) => p.trim()).filter(Boolean),
+          issuer: e.CLERK_ISSUER,
+        }
+      : undefined,
+    admin: { email: e.CHATFLOW_ADMIN_EMAIL, password: e.CHATFLOW_ADMIN_PASSWORD },
+    roles,
+    secret: e.CHATFLOW_SECRET,
+    sessionDays: e.CHATFLOW_SESSION_DAYS,
+    messageRate: { perSecond: e.CHATFLOW_MESSAGE_RATE, burst: e.CHATFLOW_MESSAGE_BURST },
+    loginAttempts: e.CHATFLOW_LOGIN_ATTEMPTS,
+    embeddedDbPort: e.CHATFLOW_EMBEDDED_DB_PORT,
+    writerBatch: e.CHATFLOW_WRITER_BATCH,
+    trustProxy: e.CHATFLOW_TRUST_PROXY === 'true',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function maskUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '****';
+    return url.toString();
+  } catch {
+    return '****';
+  }
+}
+
+/** The effective configuration as printed at start: every value, secrets masked. */
+export function describeConfig(config: Config): Record<string, string> {
+  const mask = (key: string, value: string | undefined) =>
+    value === undefined ? '(embedded default)' : SECRET_KEYS.has(key) ? '****' : value;
+  return {
+    PORT: String(config.port),
+    CHATFLOW_DATA_DIR: config.dataDir,
+    DATABASE_URL: config.databaseUrl ? maskUrl(config.databaseUrl) : `(embedded PostgreSQL in ${config.dataDir}/db)`,
+    REDIS_URL: config.redisUrl ? maskUrl(config.redisUrl) : '(in-process)',
+    KAFKA_BROKERS: config.kafkaBrokers?.join(',') ?? '(in-process log)',
+    S3_ENDPOINT: config.s3?.endpoint ?? `(files in ${config.dataDir}/media)`,
+    S3_SECRET_KEY: mask('S3_SECRET_KEY', config.s3?.secretKey),
+    CLERK: config.clerk ? `enabled (${config.clerk.jwtKey ? 'PEM key' : 'secret key'})` : '(built-in accounts only)',
+    CHATFLOW_ADMIN_EMAIL: config.admin.email ?? '(not set)',
+    CHATFLOW_ADMIN_PASSWORD: config.admin.password ? '****' : '(not set)',
+    CHATFLOW_SECRET: config.secret ? '****' : '(generated, kept in the database)',
+    CHATFLOW_ROLES: [...config.roles].join(','),
+    CHATFLOW_MESSAGE_RATE: `${config.messageRate.perSecond}/s, burst ${config.messageRate.burst}`,
+  };
+}

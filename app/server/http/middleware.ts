@@ -1,0 +1,37 @@
+import type { Next } from 'koa';
+import { AppError, invalidInput, notFound, toAppError, tooLarge } from '../errors.ts';
+import { bearerToken, SESSION_COOKIE, type AppContext } from './context.ts';
+
+/** Every error leaves as {"error": {code, message}}; internals are logged, never sent. */
+export async function errorHandler(ctx: AppContext, next: Next) {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api/')) throw notFound('Route');
+  } catch (error) {
+    const appError = fromHttpError(error) ?? toAppError(error);
+    if (appError.status >= 500) ctx.services.logger.error({ err: error, path: ctx.path }, 'request failed');
+    ctx.status = appError.status;
+    ctx.body = appError.toJSON();
+  } finally {
+    ctx.services.metrics.httpRequests.inc({ status: `${Math.floor(ctx.status / 100)}xx` });
+  }
+}
+
+/** Body-parser and Koa errors carry a status; give them the protocol's codes. */
+function fromHttpError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  const { status, type } = (error ?? {}) as { status?: number; type?: string };
+  if (status === 413 || type === 'entity.too.large') return tooLarge('The request body is too large.');
+  if (type === 'entity.parse.failed' || error instanceof SyntaxError) return invalidInput('The request body is not valid JSON.');
+  if (status === 415) return new AppError(415, 'unsupported_type', 'Send JSON (Content-Type: application/json).');
+  if (status === 400) return invalidInput('The request could not be read.');
+  return null;
+}
+
+/** Resolves the bearer token or session cookie into ctx.state.principal (routes decide if required). */
+export async function authenticate(ctx: AppContext, next: Next) {
+  const token = bearerToken(ctx.get('authorization')) ?? ctx.cookies.get(SESSION_COOKIE);
+  const principal = await ctx.services.identity.authenticate(token);
+  if (principal) ctx.state.principal = principal;
+  await next();
+}

@@ -1,0 +1,28 @@
+import Router from '@koa/router';
+import type { AppCustom, AppState } from '../context.ts';
+
+export function healthRoutes() {
+  const router = new Router<AppState, AppCustom>();
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.get('/readyz', async (ctx) => {
+    const checks: Record<string, 'ok' | 'failing'> = {};
+    checks.database = await ctx.services.knex
+      .raw('select 1')
+      .then(() => 'ok' as const)
+      .catch(() => 'failing' as const);
+    const ready = Object.values(checks).every((state) => state === 'ok');
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
+  });
+
+  router.get('/metrics', async (ctx) => {
+    ctx.type = ctx.services.metrics.registry.contentType;
+    ctx.body = await ctx.services.metrics.registry.metrics();
+  });
+
+  return router;
+}

@@ -1,0 +1,50 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { sendMessage } from '../../commands/message-sender.ts';
+import { invalidInput } from '../../errors.ts';
+import { requireMembership } from '../../policies/chat-policy.ts';
+import { presentMessage } from '../../presenters/message.ts';
+import { MAX_PAGE, readHistory } from '../../queries/message-history.ts';
+import { sendMessageSchema, seqSchema } from '../../schemas/message-schemas.ts';
+import { validate } from '../../schemas/validate.ts';
+import { requirePrincipal, type AppCustom, type AppState } from '../context.ts';
+
+const querySeq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const historySchema = z.object({
+  afterSeq: querySeq.optional(),
+  beforeSeq: querySeq.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE, `limit: at most ${MAX_PAGE}`).default(50),
+});
+const readSchema = z.object({ seq: seqSchema });
+
+export function messageRoutes() {
+  const router = new Router<AppState, AppCustom>();
+
+  router.get('/api/chats/:id/messages', async (ctx) => {
+    const { user } = requirePrincipal(ctx);
+    const chat = await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
+    const { afterSeq, beforeSeq, limit } = validate(historySchema, ctx.query);
+    if (afterSeq !== undefined && beforeSeq !== undefined) throw invalidInput('afterSeq and beforeSeq cannot be combined');
+    const page = await readHistory(ctx.services.knex, chat.chatId, afterSeq !== undefined ? { afterSeq, limit } : { beforeSeq, limit });
+    ctx.body = { messages: page.messages.map((m) => presentMessage(m)), hasMore: page.hasMore };
+  });
+
+  // For bots and integrations: the same path as the socket's message:send.
+  router.post('/api/chats/:id/messages', async (ctx) => {
+    const { user } = requirePrincipal(ctx);
+    await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
+    const input = validate(sendMessageSchema, { ...(ctx.request.body as object), chatId: ctx.params.id });
+    ctx.status = 201;
+    ctx.body = await sendMessage(ctx.services, user, input);
+  });
+
+  router.post('/api/chats/:id/read', async (ctx) => {
+    const { user } = requirePrincipal(ctx);
+    const chat = await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
+    const { seq } = validate(readSchema, ctx.request.body);
+    await ctx.services.watermarks.advance(chat.chatId, user.id, { readSeq: seq });
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,19 @@
+import { Model } from 'objection';
+
+export type UserRole = 'user' | 'admin';
+export type UserStatus = 'active' | 'deactivated';
+
+export class User extends Model {
+  static override tableName = 'users';
+
+  id!: string;
+  email!: string;
+  name!: string;
+  passwordHash!: string | null;
+  avatarUrl!: string | null;
+  role!: UserRole;
+  status!: UserStatus;
+  clerkId!: string | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+}

@@ -1,0 +1,3 @@
+// The only place room names are built.
+export const userRoom = (userId: string) => `user:${userId}`;
+export const chatRoom = (chatId: string) => `chat:${chatId}`;

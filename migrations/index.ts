@@ -1,0 +1,7 @@
+import type { Knex } from 'knex';
+import * as initial from './20261128000000_initial.ts';
+
+/** Every migration, by name; names sort in the order they run. Add new ones here. */
+export const migrations: Record<string, Knex.Migration> = {
+  '20261128000000_initial': initial,
+};

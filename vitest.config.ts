@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: the server suites run against both databases (see package.json); the browser
+// suite drives a real Chromium and runs once, against the PostgreSQL server.
+export default defineConfig({
+  test: {
+    // Integration suites start real servers and databases; on two cores they run one file at a time.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 90_000,
+    globalSetup: ['test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'server', include: ['app/**/*.test.ts', 'admin/**/*.test.ts', 'test/server/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'] },
+      },
+    ],
+  },
+});
