@@ -2,8 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: the server suites run against both databases (see package.json); the browser
 // suite drives a real Chromium and runs once, against the PostgreSQL server.
+const database = process.env.CHATFLOW_TEST_DB ?? 'postgres';
+
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one summary line for both database passes.
+    reporters: ['default', 'json'],
+    outputFile: { json: `test-output/vitest-${database}.json` },
     // Integration suites start real servers and databases; on two cores they run one file at a time.
     fileParallelism: false,
     testTimeout: 60_000,

@@ -56,7 +56,6 @@ export async function createGroup(services: Services, me: User, name: string, me
   });
   const everyone = [me.id, ...others];
   services.bus.joinChat(everyone, chatId);
-  await appendSystemMessage(services, chatId, me.id, `${me.name} created the group "${name}"`);
   await announceChat(services, chatId, 'chat:created', everyone);
   return chatId;
 }

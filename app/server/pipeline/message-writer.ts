@@ -46,11 +46,10 @@ export class MessageWriter {
     const chatRows = await trx('chats').whereIn('id', chatIds).orderBy('id').forUpdate().select<ChatState[]>('id', 'kind', 'name', 'lastSeq');
     const chats = new Map(chatRows.map((c) => [c.id, { ...c, muted: [] as string[] }]));
     const senderIds = [...new Set(records.map((r) => r.senderId))];
-    const [memberRows, existingRows, senderRows] = await Promise.all([
-      trx('chatMembers').whereIn('chatId', chatIds).whereIn('userId', senderIds).select<{ chatId: string; userId: string }[]>('chatId', 'userId'),
-      trx('messages').whereIn('id', records.map((r) => r.id)).select<{ id: string; seq: number }[]>('id', 'seq'),
-      trx('users').whereIn('id', senderIds).select<{ id: string; name: string }[]>('id', 'name'),
-    ]);
+    // One connection runs one query at a time: sequential awaits, not Promise.all.
+    const memberRows = await trx('chatMembers').whereIn('chatId', chatIds).whereIn('userId', senderIds).select<{ chatId: string; userId: string }[]>('chatId', 'userId');
+    const existingRows = await trx('messages').whereIn('id', records.map((r) => r.id)).select<{ id: string; seq: number }[]>('id', 'seq');
+    const senderRows = await trx('users').whereIn('id', senderIds).select<{ id: string; name: string }[]>('id', 'name');
     const members = new Set(memberRows.map((m) => `${m.chatId}:${m.userId}`));
     const seen = new Map(existingRows.map((m) => [m.id, m.seq]));
     const senderNames = new Map(senderRows.map((s) => [s.id, s.name]));
