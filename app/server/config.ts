@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 
 const ROLES = ['web', 'realtime', 'persist'] as const;
@@ -10,9 +11,16 @@ const optionalString = z
   .optional();
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const PORT_MESSAGE = 'expected a port number from 0 to 65535';
+// An empty PORT= (common in env files) means unset, not port 0.
+const portNumber = (fallback: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65535, PORT_MESSAGE).default(fallback),
+  );
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: portNumber(3000),
   HOST: z.string().default('0.0.0.0'),
   CHATFLOW_DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
@@ -34,7 +42,7 @@ const envSchema = z.object({
   CHATFLOW_MESSAGE_RATE: positiveInt(20),
   CHATFLOW_MESSAGE_BURST: positiveInt(60),
   CHATFLOW_LOGIN_ATTEMPTS: positiveInt(10),
-  CHATFLOW_EMBEDDED_DB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  CHATFLOW_EMBEDDED_DB_PORT: portNumber(0),
   CHATFLOW_WRITER_BATCH: positiveInt(500),
   CHATFLOW_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -71,32 +79,44 @@ export class ConfigError extends Error {
 
 const SECRET_KEYS = new Set(['S3_SECRET_KEY', 'CLERK_SECRET_KEY', 'CHATFLOW_ADMIN_PASSWORD', 'CHATFLOW_SECRET']);
 
+/** Clerk's networkless check reads the key as an RSA-2048 modulus; anything else refuses every token. */
+function jwtKeyProblem(pem: string): string | null {
+  if (!pem.includes('-----BEGIN PUBLIC KEY-----')) return 'expected a PEM public key (-----BEGIN PUBLIC KEY-----)';
+  try {
+    const key = createPublicKey(pem);
+    const details = key.asymmetricKeyDetails;
+    if (key.asymmetricKeyType !== 'rsa' || details?.modulusLength !== 2048 || details.publicExponent !== 65537n) {
+      return 'expected an RSA-2048 public key (the kind Clerk issues)';
+    }
+    return null;
+  } catch {
+    return 'the PEM public key could not be read (is it complete?)';
+  }
+}
+
 /** Reads the whole environment at once so that every problem is reported in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // The checks across variables read the raw strings, so they are reported with the schema's own.
+  const raw = (name: string) => env[name]?.trim() || undefined;
 
   const roles = new Set<Role>();
-  for (const name of e.CHATFLOW_ROLES.split(',').map((r) => r.trim()).filter(Boolean)) {
+  for (const name of (env.CHATFLOW_ROLES ?? ROLES.join(',')).split(',').map((r) => r.trim()).filter(Boolean)) {
     if ((ROLES as readonly string[]).includes(name)) roles.add(name as Role);
     else problems.push(`CHATFLOW_ROLES: unknown role "${name}" (expected ${ROLES.join(', ')})`);
   }
-  if (roles.size === 0) problems.push('CHATFLOW_ROLES: at least one role is needed');
+  if (roles.size === 0 && !problems.some((p) => p.startsWith('CHATFLOW_ROLES'))) problems.push('CHATFLOW_ROLES: at least one role is needed');
 
-  const s3Values = [e.S3_ENDPOINT, e.S3_ACCESS_KEY, e.S3_SECRET_KEY, e.S3_BUCKET];
+  const s3Values = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET'].map(raw);
   if (s3Values.some(Boolean) && !s3Values.every(Boolean)) {
     problems.push('S3_ENDPOINT: S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY and S3_BUCKET go together');
   }
-  if (e.CLERK_JWT_KEY && !e.CLERK_JWT_KEY.replace(/\\n/g, '\n').includes('BEGIN PUBLIC KEY')) {
-    problems.push('CLERK_JWT_KEY: expected a PEM public key (-----BEGIN PUBLIC KEY-----)');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const clerkKey = raw('CLERK_JWT_KEY');
+  const clerkKeyProblem = clerkKey ? jwtKeyProblem(clerkKey.replace(/\\n/g, '\n')) : null;
+  if (clerkKeyProblem) problems.push(`CLERK_JWT_KEY: ${clerkKeyProblem}`);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
 
   const clerkConfigured = Boolean(e.CLERK_JWT_KEY || e.CLERK_SECRET_KEY);
   return {
