@@ -5,7 +5,7 @@ import { forbidden, invalidInput, notFound } from '../../app/server/errors.ts';
 import { requirePrincipal, type AppContext, type AppCustom, type AppState } from '../../app/server/http/context.ts';
 import { likePattern } from '../../app/server/http/routes/user-routes.ts';
 import { User } from '../../app/server/models/user.ts';
-import { isUuid } from '../../app/server/policies/chat-policy.ts';
+import { isUuid } from '../../app/server/ids.ts';
 import { presentUser } from '../../app/server/presenters/user.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
 

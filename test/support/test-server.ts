@@ -62,8 +62,11 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): P
 let userCounter = 0;
 
 /** Starts a whole Chat-Flow in this process on a free port, with its own database. */
-export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
-  const database = await freshDatabase();
+export async function startTestServer(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestServer> {
+  // With databaseUrl the server joins an existing database (another replica); it does not drop it.
+  const database = options.databaseUrl
+    ? { env: { DATABASE_URL: options.databaseUrl }, drop: async () => undefined }
+    : await freshDatabase();
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

@@ -1,4 +1,5 @@
 import { jwtVerify, SignJWT, decodeJwt } from 'jose';
+import { isUuid } from '../ids.ts';
 
 export const TOKEN_ISSUER = 'chat-flow';
 
@@ -29,7 +30,7 @@ export class SessionTokens {
   async verify(token: string): Promise<SessionClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: TOKEN_ISSUER, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+      if (!isUuid(payload.sub) || !isUuid(payload.sid)) return null;
       return { userId: payload.sub, sessionId: payload.sid };
     } catch {
       return null;

@@ -3,6 +3,7 @@ import { forbidden, notFound } from '../errors.ts';
 import type { ChatKind } from '../models/chat.ts';
 import type { MemberRole } from '../models/chat-member.ts';
 import type { User } from '../models/user.ts';
+import { isUuid } from '../ids.ts';
 
 export interface Membership {
   chatId: string;
@@ -11,14 +12,12 @@ export interface Membership {
   lastSeq: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Loads a chat through the user's membership: a chat you are not in answers exactly like one
  * that does not exist.
  */
 export async function requireMembership(knex: Knex, chatId: string, userId: string): Promise<Membership> {
-  if (!UUID.test(chatId)) throw notFound('Chat');
+  if (!isUuid(chatId)) throw notFound('Chat');
   const row = (await knex('chatMembers as m')
     .join('chats as c', 'c.id', 'm.chatId')
     .where({ 'm.chatId': chatId, 'm.userId': userId })
@@ -38,8 +37,4 @@ export function authorizeRemoveMember(membership: Membership, user: User, target
   if (membership.kind !== 'group') throw forbidden('You cannot leave a direct chat.');
   if (targetUserId === user.id) return;
   authorizeManageGroup(membership, user);
-}
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
