@@ -91,7 +91,11 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
   };
   attachRealtime(io, services);
-  httpServer.on('request', createHttpApp(services).callback());
+  const handleHttp = createHttpApp(services).callback();
+  // Socket.IO answers its own path on the same server; Koa must not answer those requests twice.
+  httpServer.on('request', (req, res) => {
+    if (!req.url?.startsWith('/socket.io/')) void handleHttp(req, res);
+  });
 
   const port = await listen(httpServer, config.port, config.host);
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;

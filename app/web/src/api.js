@@ -1,0 +1,88 @@
+// REST client for PROTOCOL.md: the only module that calls fetch.
+
+const TOKEN_KEY = 'chatflow.token';
+
+/** An HTTP error carrying the server's stable error code. */
+export class ApiError extends Error {
+  /** @param {number} status @param {string} code @param {string} message */
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function loadToken() {
+  try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+
+/** @param {string|null} token */
+export function saveToken(token) {
+  try {
+    if (token) localStorage.setItem(TOKEN_KEY, token);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch { /* private mode: the cookie still works */ }
+}
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ */
+async function request(method, path, body) {
+  const headers = /** @type {Record<string,string>} */ ({ Accept: 'application/json' });
+  const token = loadToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached.');
+  }
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = data && data.error;
+    throw new ApiError(res.status, (err && err.code) || 'http_' + res.status, (err && err.message) || res.statusText);
+  }
+  return data;
+}
+
+const q = (/** @type {Record<string, string|number|undefined>} */ params) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const str = s.toString();
+  return str ? '?' + str : '';
+};
+
+export const api = {
+  /** @param {string} email @param {string} password */
+  login: (email, password) => request('POST', '/api/auth/login', { email, password }),
+  logout: () => request('POST', '/api/auth/logout'),
+  me: () => request('GET', '/api/me'),
+  /** @param {string} query */
+  users: (query = '', limit = 50) => request('GET', '/api/users' + q({ query, limit })),
+  chats: () => request('GET', '/api/chats'),
+  presence: () => request('GET', '/api/presence'),
+  /** @param {string} userId */
+  createDirect: (userId) => request('POST', '/api/chats/direct', { userId }),
+  /** @param {string} name @param {string[]} memberIds */
+  createGroup: (name, memberIds) => request('POST', '/api/chats/groups', { name, memberIds }),
+  /** @param {string} chatId @param {string} name */
+  renameChat: (chatId, name) => request('PATCH', `/api/chats/${encodeURIComponent(chatId)}`, { name }),
+  /** @param {string} chatId @param {string[]} userIds */
+  addMembers: (chatId, userIds) => request('POST', `/api/chats/${encodeURIComponent(chatId)}/members`, { userIds }),
+  /** @param {string} chatId @param {string} userId */
+  removeMember: (chatId, userId) =>
+    request('DELETE', `/api/chats/${encodeURIComponent(chatId)}/members/${encodeURIComponent(userId)}`),
+  /** @param {string} chatId @param {{afterSeq?: number, beforeSeq?: number, limit?: number}} opts */
+  messages: (chatId, opts = {}) => request('GET', `/api/chats/${encodeURIComponent(chatId)}/messages` + q(opts)),
+  /** @param {string} chatId @param {number} seq */
+  read: (chatId, seq) => request('POST', `/api/chats/${encodeURIComponent(chatId)}/read`, { seq }),
+};

@@ -1,0 +1,197 @@
+// The scrolling list of one chat: day separators, grouped bubbles, the "new messages" marker,
+// upward infinite scroll that keeps the reading position, and a jump-to-latest button.
+import { html } from 'htm/preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useApp } from './context.js';
+import { Avatar } from './Avatar.js';
+import { Ticks, ClockIcon, AlertIcon, DownIcon, FileIcon } from './icons.js';
+import { formatTime, formatDay, dayKey, linkify, hueOf } from '../format.js';
+import { ownMessageStatus } from '../store.js';
+
+/** @typedef {import('../state.js').Message} Message */
+
+const GROUP_GAP_MS = 5 * 60 * 1000;
+const LOAD_OLDER_PX = 400;
+const AT_BOTTOM_PX = 80;
+
+/** @param {Message|undefined} m */
+const keyOf = (m) => (m ? m.clientId || m.id : null);
+
+/** @param {{chat: import('../state.js').Chat}} p */
+export function MessageList({ chat }) {
+  const { state, actions } = useApp();
+  const me = state.me.value;
+  const myId = me ? me.id : '';
+  const entry = state.messages.value[chat.id];
+  const items = entry ? entry.items : [];
+  const marker = state.unreadMarker.value && state.unreadMarker.value.chatId === chat.id ? state.unreadMarker.value.afterSeq : null;
+  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
+  const snap = useRef({ chatId: '', firstKey: /** @type {string|null} */ (null), lastKey: /** @type {string|null} */ (null), height: 0, top: 0, atBottom: true });
+  const [atBottom, setAtBottom] = useState(true);
+  const [newCount, setNewCount] = useState(0);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const s = snap.current;
+    const firstKey = keyOf(items[0]);
+    const lastKey = keyOf(items[items.length - 1]);
+    if (s.chatId !== chat.id || !s.lastKey) {
+      const markerEl = /** @type {HTMLElement|null} */ (el.querySelector('[data-testid="new-messages-marker"]'));
+      el.scrollTop = markerEl ? Math.max(0, markerEl.offsetTop - 48) : el.scrollHeight;
+      setNewCount(0);
+    } else if (lastKey !== s.lastKey) {
+      const last = items[items.length - 1];
+      const mine = last && last.sender.id === myId;
+      if (s.atBottom || mine) el.scrollTop = el.scrollHeight;
+      else {
+        const lastIndex = items.findIndex((m) => keyOf(m) === s.lastKey);
+        const added = lastIndex < 0 ? 1 : items.slice(lastIndex + 1).filter((m) => m.sender.id !== myId).length;
+        if (added) setNewCount((n) => n + added);
+      }
+    } else if (firstKey !== s.firstKey && s.firstKey) {
+      // Older messages were put on top: keep what the reader was looking at in place.
+      el.scrollTop = s.top + (el.scrollHeight - s.height);
+    }
+    s.chatId = chat.id;
+    s.firstKey = firstKey;
+    s.lastKey = lastKey;
+    s.height = el.scrollHeight;
+    s.top = el.scrollTop;
+    s.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    setAtBottom(s.atBottom);
+    // Still near the top after a page (or the page does not fill the screen): keep loading.
+    if (entry && entry.loaded && entry.hasMoreBefore && !entry.loadingOlder && firstKey && el.scrollTop < LOAD_OLDER_PX) {
+      actions.loadOlder(chat.id);
+    }
+  });
+
+  function onScroll() {
+    const el = ref.current;
+    if (!el) return;
+    const s = snap.current;
+    s.top = el.scrollTop;
+    s.height = el.scrollHeight;
+    s.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    if (s.atBottom !== atBottom) setAtBottom(s.atBottom);
+    if (s.atBottom && newCount) setNewCount(0);
+    if (el.scrollTop < LOAD_OLDER_PX) actions.loadOlder(chat.id);
+  }
+
+  function jumpToLatest() {
+    const el = ref.current;
+    if (!el) return;
+    const far = el.scrollHeight - el.scrollTop - el.clientHeight > 3 * el.clientHeight;
+    el.scrollTo({ top: el.scrollHeight, behavior: far ? 'auto' : 'smooth' });
+    setNewCount(0);
+  }
+
+  const isGroup = chat.kind === 'group';
+  const lastOwnSeq = isGroup ? items.reduce((n, m) => (m.sender.id === myId && m.seq != null && !m.status ? Math.max(n, m.seq) : n), 0) : 0;
+  /** @type {any[]} */
+  const rows = [];
+  let markerShown = false;
+  items.forEach((m, i) => {
+    const prev = items[i - 1];
+    const next = items[i + 1];
+    const newDay = !prev || dayKey(prev.createdAt) !== dayKey(m.createdAt);
+    if (newDay) {
+      rows.push(html`<div class="day-separator" data-testid="day-separator" key=${'d' + dayKey(m.createdAt)}>
+        <span>${formatDay(m.createdAt)}</span></div>`);
+    }
+    if (marker !== null && !markerShown && m.seq != null && m.seq > marker && m.sender.id !== myId) {
+      markerShown = true;
+      rows.push(html`<div class="new-marker" data-testid="new-messages-marker" key="new-marker"><span>New messages</span></div>`);
+    }
+    const first = newDay || !sameGroup(prev, m) || (markerShown && marker !== null && prev && prev.seq != null && prev.seq <= marker && m.seq != null && m.seq > marker);
+    const last = !next || !sameGroup(m, next) || dayKey(next.createdAt) !== dayKey(m.createdAt);
+    rows.push(html`<${Bubble} key=${keyOf(m)} message=${m} chat=${chat} myId=${myId} first=${first} last=${last}
+      isGroup=${isGroup} showSeen=${isGroup && m.seq === lastOwnSeq} onRetry=${actions.retrySend} onDiscard=${actions.discardFailed} />`);
+  });
+
+  return html`
+    <div class="message-scroller" ref=${ref} onScroll=${onScroll} data-testid="message-list" tabindex="0"
+      role="log" aria-live="polite" aria-label=${'Messages in ' + chat.name}>
+      <div class="message-column">
+        ${entry && entry.loaded && !entry.hasMoreBefore ? html`<div class="history-start muted small" data-testid="history-start">This is the beginning of ${isGroup ? 'the group' : 'your conversation'}.</div>` : null}
+        ${!entry || !entry.loaded ? (items.length ? null : html`<div class="loading-older">Loading…</div>`) : null}
+        ${rows}
+      </div>
+    </div>
+    ${entry && entry.loadingOlder ? html`<div class="loading-pill" data-testid="loading-older" role="status">Loading earlier messages…</div>` : null}
+    ${!atBottom ? html`
+      <button class="jump-latest" data-testid="jump-latest" onClick=${jumpToLatest} aria-label="Jump to latest messages">
+        ${newCount ? html`<span class="jump-count">${newCount}</span>` : null}<${DownIcon} />
+      </button>` : null}`;
+}
+
+/** @param {Message|undefined} a @param {Message} b */
+function sameGroup(a, b) {
+  if (!a) return false;
+  if (a.kind === 'system' || b.kind === 'system') return false;
+  return a.sender.id === b.sender.id && Date.parse(b.createdAt) - Date.parse(a.createdAt) < GROUP_GAP_MS;
+}
+
+/**
+ * @param {{message: Message, chat: import('../state.js').Chat, myId: string, first: boolean, last: boolean,
+ *   isGroup: boolean, showSeen: boolean, onRetry: (id: string) => void, onDiscard: (id: string) => void}} p
+ */
+function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetry, onDiscard }) {
+  if (m.kind === 'system') {
+    return html`<div class="system-message" data-testid="message" data-seq=${m.seq}>${m.body}</div>`;
+  }
+  const own = m.sender.id === myId;
+  const st = own ? ownMessageStatus(m, chat, myId) : null;
+  const cls = ['msg', own ? 'own' : 'other', first ? 'first' : '', last ? 'last' : '', st ? 'is-' + st.status : ''].join(' ');
+  return html`
+    <div class=${cls} data-testid="message" data-seq=${m.seq == null ? '' : m.seq} data-id=${m.id || ''}
+      data-client-id=${m.clientId || ''} data-own=${own ? 'true' : 'false'}>
+      ${isGroup && !own ? html`<div class="msg-avatar">${last ? html`<${Avatar} id=${m.sender.id} name=${m.sender.name} size=${28} />` : null}</div>` : null}
+      <div class="bubble">
+        ${isGroup && !own && first ? html`<div class="sender" data-testid="message-sender" style=${'--hue:' + hueOf(m.sender.id)}>${m.sender.name}</div>` : null}
+        ${m.attachments && m.attachments.length ? html`<${MessageMedia} attachments=${m.attachments} />` : null}
+        ${m.deletedAt ? html`<div class="body muted"><em>This message was deleted.</em></div>` : html`
+          <div class="body" data-testid="message-body">${linkify(m.body || '').map((part, i) => part.href
+            ? html`<a key=${i} href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`
+            : part.text)}<span class="meta-spacer"></span></div>`}
+        <span class="meta">
+          ${m.editedAt ? html`<span class="edited">edited</span>` : null}
+          <time datetime=${m.createdAt} title=${new Date(m.createdAt).toLocaleString()}>${formatTime(m.createdAt)}</time>
+          ${st ? html`<${Status} status=${st.status} />` : null}
+        </span>
+      </div>
+      ${st && st.status === 'failed' ? html`
+        <div class="failed-row" role="alert">
+          <span>Not sent${m.error ? ': ' + m.error : '.'}</span>
+          <button class="link-btn" data-testid="retry-button" onClick=${() => onRetry(/** @type {string} */ (m.clientId))}>Retry</button>
+          <button class="link-btn" onClick=${() => onDiscard(/** @type {string} */ (m.clientId))}>Delete</button>
+        </div>` : null}
+      ${showSeen && st && st.seenBy > 0 ? html`<div class="seen-by" data-testid="seen-by">Seen by ${st.seenBy}</div>` : null}
+    </div>`;
+}
+
+const STATUS_LABEL = { sending: 'Sending', failed: 'Not sent', sent: 'Sent', delivered: 'Delivered', read: 'Read' };
+
+/** @param {{status: 'sending'|'failed'|'sent'|'delivered'|'read'}} p */
+function Status({ status }) {
+  return html`<span class=${'status status-' + status} data-testid="message-status" data-status=${status}
+    title=${STATUS_LABEL[status]} aria-label=${STATUS_LABEL[status]}>
+    ${status === 'sending' ? html`<${ClockIcon} size=${13} />`
+      : status === 'failed' ? html`<${AlertIcon} size=${14} />`
+      : html`<${Ticks} double=${status !== 'sent'} />`}
+  </span>`;
+}
+
+/**
+ * The media slot of a bubble. Until media sending lands it lists attachments as file chips.
+ * @param {{attachments: any[]}} p
+ */
+function MessageMedia({ attachments }) {
+  return html`<div class="media-slot" data-testid="message-media">
+    ${attachments.map((a) => html`
+      <a class="file-chip" key=${a.id} href=${typeof a.url === 'string' && a.url.startsWith('/') ? a.url : undefined}
+        target="_blank" rel="noopener noreferrer">
+        <${FileIcon} size=${16} /><span>${a.name || 'Attachment'}</span>
+      </a>`)}
+  </div>`;
+}

@@ -1,0 +1,125 @@
+// All app state: signals made by one factory, so a test can build a fresh state without a DOM.
+import { signal, computed } from '@preact/signals-core';
+
+/**
+ * @typedef {{id: string, email?: string, name: string, avatarUrl?: string|null, role?: string}} User
+ * @typedef {{user: User, role: 'owner'|'member', deliveredSeq?: number, readSeq?: number}} Member
+ * @typedef {{id: string, chatId: string, seq: number|null, clientId: string|null, sender: {id: string, name: string},
+ *   kind: string, body: string|null, attachments?: unknown[], createdAt: string,
+ *   status?: 'sending'|'failed'|'sent', error?: string}} Message
+ * @typedef {{id: string, kind: 'direct'|'group', name: string, members: Member[], lastSeq: number,
+ *   lastMessage: Message|null, readSeq: number, unreadCount: number, createdAt: string}} Chat
+ * @typedef {{items: Message[], loaded: boolean, hasMoreBefore: boolean, loadingOlder: boolean}} ChatMessages
+ * @typedef {{id: string, chatId: string, messageId: string, title: string, body: string, at: number, seen: boolean}} AppNotification
+ * @typedef {{id: number, chatId: string, title: string, body: string}} Toast
+ */
+
+export function createAppState() {
+  /** @type {import('@preact/signals-core').Signal<'loading'|'signed-out'|'signed-in'>} */
+  const authStatus = signal('loading');
+  /** @type {import('@preact/signals-core').Signal<User|null>} */
+  const me = signal(null);
+  const signInError = signal('');
+  const signingIn = signal(false);
+
+  /** @type {import('@preact/signals-core').Signal<Record<string, Chat>>} */
+  const chats = signal({});
+  /** @type {import('@preact/signals-core').Signal<Record<string, ChatMessages>>} */
+  const messages = signal({});
+  /** @type {import('@preact/signals-core').Signal<Record<string, User>>} */
+  const users = signal({});
+  /** @type {import('@preact/signals-core').Signal<Record<string, {online: boolean, lastSeenAt: string|null}>>} */
+  const presence = signal({});
+  /** Per chat, who is typing and until when (ms epoch). */
+  /** @type {import('@preact/signals-core').Signal<Record<string, Record<string, number>>>} */
+  const typing = signal({});
+
+  /** @type {import('@preact/signals-core').Signal<string|null>} */
+  const activeChatId = signal(null);
+  /** The seq after which the "new messages" marker sits in the open chat. */
+  /** @type {import('@preact/signals-core').Signal<{chatId: string, afterSeq: number}|null>} */
+  const unreadMarker = signal(null);
+  /** @type {import('@preact/signals-core').Signal<'all'|'unread'|'groups'|'direct'>} */
+  const filter = signal('all');
+  const search = signal('');
+  /** @type {import('@preact/signals-core').Signal<null|'direct'|'group'|'members'>} */
+  const dialog = signal(null);
+  const dialogError = signal('');
+  const membersOpen = signal(false);
+  /** Unsent composer text per chat. */
+  /** @type {import('@preact/signals-core').Signal<Record<string, string>>} */
+  const drafts = signal({});
+  const bellOpen = signal(false);
+
+  /** @type {import('@preact/signals-core').Signal<AppNotification[]>} */
+  const notifications = signal([]);
+  /** @type {import('@preact/signals-core').Signal<Toast[]>} */
+  const toasts = signal([]);
+  /** @type {import('@preact/signals-core').Signal<'default'|'granted'|'denied'|'unsupported'>} */
+  const notificationPermission = signal('unsupported');
+  /** @type {import('@preact/signals-core').Signal<'connecting'|'online'|'offline'>} */
+  const connection = signal('connecting');
+  const everConnected = signal(false);
+  const pageVisible = signal(true);
+
+  const activeChat = computed(() => (activeChatId.value ? chats.value[activeChatId.value] || null : null));
+
+  const chatsByRecent = computed(() =>
+    Object.values(chats.value).sort((a, b) => activityTime(b) - activityTime(a)),
+  );
+
+  const visibleChats = computed(() => {
+    const term = search.value.trim().toLowerCase();
+    const f = filter.value;
+    return chatsByRecent.value.filter((c) => {
+      if (f === 'unread' && !(c.unreadCount > 0)) return false;
+      if (f === 'groups' && c.kind !== 'group') return false;
+      if (f === 'direct' && c.kind !== 'direct') return false;
+      if (!term) return true;
+      return c.name.toLowerCase().includes(term) ||
+        c.members.some((m) => m.user.name.toLowerCase().includes(term));
+    });
+  });
+
+  /** People matching the search box (directory), for starting a chat straight from the sidebar. */
+  const peopleMatches = computed(() => {
+    const term = search.value.trim().toLowerCase();
+    if (!term) return [];
+    const myId = me.value && me.value.id;
+    return Object.values(users.value)
+      .filter((u) => u.id !== myId &&
+        (u.name.toLowerCase().includes(term) || (u.email || '').toLowerCase().includes(term)))
+      .slice(0, 8);
+  });
+
+  const onlineUsers = computed(() => {
+    const myId = me.value && me.value.id;
+    const known = users.value;
+    return Object.entries(presence.value)
+      .filter(([id, p]) => p.online && id !== myId && known[id])
+      .map(([id]) => known[id])
+      .sort((a, b) => a.name.localeCompare(b.name));
+  });
+
+  const totalUnread = computed(() =>
+    Object.values(chats.value).reduce((n, c) => n + (c.unreadCount > 0 ? c.unreadCount : 0), 0),
+  );
+
+  const unseenNotifications = computed(() => notifications.value.filter((n) => !n.seen).length);
+
+  return {
+    authStatus, me, signInError, signingIn,
+    chats, messages, users, presence, typing,
+    activeChatId, unreadMarker, filter, search, dialog, dialogError, membersOpen, bellOpen, drafts,
+    notifications, toasts, notificationPermission, connection, everConnected, pageVisible,
+    activeChat, chatsByRecent, visibleChats, peopleMatches, onlineUsers, totalUnread, unseenNotifications,
+  };
+}
+
+/** @typedef {ReturnType<typeof createAppState>} AppState */
+
+/** @param {Chat} chat */
+export function activityTime(chat) {
+  const t = chat.lastMessage ? chat.lastMessage.createdAt : chat.createdAt;
+  return t ? Date.parse(t) || 0 : 0;
+}

@@ -1,0 +1,238 @@
+// State transitions: pure updates of the signals in AppState. No I/O here.
+
+/** @typedef {import('./state.js').AppState} AppState */
+/** @typedef {import('./state.js').Chat} Chat */
+/** @typedef {import('./state.js').Message} Message */
+/** @typedef {import('./state.js').ChatMessages} ChatMessages */
+
+/** @returns {ChatMessages} */
+const emptyEntry = () => ({ items: [], loaded: false, hasMoreBefore: true, loadingOlder: false });
+
+/** @param {AppState} state @param {string} chatId */
+export function entryOf(state, chatId) {
+  return state.messages.value[chatId] || emptyEntry();
+}
+
+/** @param {AppState} state @param {string} chatId @param {Partial<ChatMessages>} patch */
+export function patchEntry(state, chatId, patch) {
+  state.messages.value = { ...state.messages.value, [chatId]: { ...entryOf(state, chatId), ...patch } };
+}
+
+/** @param {AppState} state @param {Chat[]} list */
+export function setChats(state, list) {
+  /** @type {Record<string, Chat>} */
+  const next = {};
+  const prev = state.chats.value;
+  for (const c of list) next[c.id] = keepWatermarks(prev[c.id], normalizeChat(c));
+  state.chats.value = next;
+  rememberUsers(state, list.flatMap((c) => c.members.map((m) => m.user)));
+}
+
+/** @param {AppState} state @param {Chat} chat */
+export function upsertChat(state, chat) {
+  const prev = state.chats.value[chat.id];
+  const next = keepWatermarks(prev, normalizeChat(chat));
+  if (prev && prev.lastMessage && next.lastMessage && (prev.lastMessage.seq || 0) > (next.lastMessage.seq || 0)) {
+    next.lastMessage = prev.lastMessage;
+    next.lastSeq = Math.max(prev.lastSeq, next.lastSeq);
+  }
+  state.chats.value = { ...state.chats.value, [chat.id]: next };
+  rememberUsers(state, chat.members.map((m) => m.user));
+}
+
+/** @param {AppState} state @param {string} chatId @param {(c: Chat) => Partial<Chat>} fn */
+export function patchChat(state, chatId, fn) {
+  const chat = state.chats.value[chatId];
+  if (!chat) return;
+  state.chats.value = { ...state.chats.value, [chatId]: { ...chat, ...fn(chat) } };
+}
+
+/** @param {AppState} state @param {string} chatId */
+export function removeChat(state, chatId) {
+  const { [chatId]: _gone, ...rest } = state.chats.value;
+  state.chats.value = rest;
+  if (state.activeChatId.value === chatId) {
+    state.activeChatId.value = null;
+    state.membersOpen.value = false;
+  }
+}
+
+/**
+ * Watermarks only move forward: a chat list fetched before a receipt arrived must not undo it.
+ * @param {Chat|undefined} prev @param {Chat} next @returns {Chat}
+ */
+function keepWatermarks(prev, next) {
+  if (!prev) return next;
+  const before = new Map(prev.members.map((m) => [m.user.id, m]));
+  return {
+    ...next,
+    readSeq: Math.max(prev.readSeq, next.readSeq),
+    members: next.members.map((m) => {
+      const p = before.get(m.user.id);
+      return p ? { ...m, deliveredSeq: Math.max(p.deliveredSeq || 0, m.deliveredSeq || 0), readSeq: Math.max(p.readSeq || 0, m.readSeq || 0) } : m;
+    }),
+  };
+}
+
+/** @param {Chat} c @returns {Chat} */
+function normalizeChat(c) {
+  return {
+    ...c,
+    members: (c.members || []).map((m) => ({ ...m, deliveredSeq: m.deliveredSeq || 0, readSeq: m.readSeq || 0 })),
+    lastSeq: c.lastSeq || 0,
+    readSeq: c.readSeq || 0,
+    unreadCount: c.unreadCount || 0,
+  };
+}
+
+/** @param {AppState} state @param {import('./state.js').User[]} list */
+export function rememberUsers(state, list) {
+  let changed = false;
+  const next = { ...state.users.value };
+  for (const u of list) {
+    if (!u || !u.id) continue;
+    const prev = next[u.id];
+    if (!prev || prev.name !== u.name || prev.avatarUrl !== u.avatarUrl) {
+      next[u.id] = { ...prev, ...u };
+      changed = true;
+    }
+  }
+  if (changed) state.users.value = next;
+}
+
+/**
+ * Merges server messages into a chat's list: one entry per id, ordered by seq, and a local
+ * (optimistic) entry disappears as soon as the server copy with its clientId is present.
+ * @param {AppState} state @param {string} chatId @param {Message[]} incoming
+ * @returns {Message[]} the messages that were not known before
+ */
+export function mergeMessages(state, chatId, incoming) {
+  const entry = entryOf(state, chatId);
+  /** @type {Map<string, Message>} */
+  const byId = new Map();
+  /** @type {Message[]} */
+  const locals = [];
+  for (const m of entry.items) (m.id && m.seq != null ? byId.set(m.id, m) : locals.push(m));
+  /** @type {Message[]} */
+  const fresh = [];
+  for (const m of incoming) {
+    if (!m || !m.id) continue;
+    const before = byId.get(m.id);
+    if (!before) fresh.push(m);
+    if (!before || before.status || before.editedAt !== m.editedAt || before.deletedAt !== m.deletedAt) byId.set(m.id, m);
+  }
+  if (!fresh.length && incoming.every((m) => byId.get(m.id) !== m)) return fresh;
+  const serverClientIds = new Set();
+  for (const m of byId.values()) if (m.clientId) serverClientIds.add(m.clientId);
+  const items = [...byId.values()].sort((a, b) => /** @type {number} */ (a.seq) - /** @type {number} */ (b.seq));
+  for (const l of locals) if (!serverClientIds.has(l.clientId)) items.push(l);
+  state.messages.value = { ...state.messages.value, [chatId]: { ...entry, items } };
+  return fresh;
+}
+
+/** @param {AppState} state @param {string} chatId @param {Message} local */
+export function addLocalMessage(state, chatId, local) {
+  const entry = entryOf(state, chatId);
+  patchEntry(state, chatId, { items: [...entry.items, local] });
+}
+
+/**
+ * @param {AppState} state @param {string} chatId @param {string} clientId
+ * @param {Partial<Message>} patch
+ */
+export function patchLocalMessage(state, chatId, clientId, patch) {
+  const entry = entryOf(state, chatId);
+  let found = false;
+  const items = entry.items.map((m) => {
+    if (m.clientId !== clientId || (m.seq != null && !m.status)) return m;
+    found = true;
+    return { ...m, ...patch };
+  });
+  if (found) patchEntry(state, chatId, { items });
+}
+
+/**
+ * The server accepted an optimistic message: with a seq it takes its place in order.
+ * @param {AppState} state @param {string} chatId @param {string} clientId @param {string} id @param {number|undefined} seq
+ */
+export function confirmLocalMessage(state, chatId, clientId, id, seq) {
+  const entry = entryOf(state, chatId);
+  const local = entry.items.find((m) => m.clientId === clientId && m.status);
+  if (!local) return;
+  if (typeof seq === 'number') {
+    mergeMessages(state, chatId, [{ ...local, id, seq, status: undefined }]);
+  } else {
+    patchLocalMessage(state, chatId, clientId, { id, status: 'sent' });
+  }
+}
+
+/**
+ * A new message moves the chat preview forward.
+ * @param {AppState} state @param {Message} m @param {boolean} countUnread
+ */
+export function applyMessageToChat(state, m, countUnread) {
+  patchChat(state, m.chatId, (c) => {
+    const newer = !c.lastMessage || (c.lastMessage.seq || 0) <= (m.seq || 0);
+    return {
+      lastMessage: newer ? m : c.lastMessage,
+      lastSeq: Math.max(c.lastSeq, m.seq || 0),
+      unreadCount: countUnread ? c.unreadCount + 1 : c.unreadCount,
+    };
+  });
+}
+
+/**
+ * @param {AppState} state
+ * @param {{chatId: string, userId: string, deliveredSeq?: number, readSeq?: number}} r
+ */
+export function applyReceipt(state, r) {
+  patchChat(state, r.chatId, (c) => ({
+    members: c.members.map((m) => m.user.id !== r.userId ? m : {
+      ...m,
+      deliveredSeq: Math.max(m.deliveredSeq || 0, r.deliveredSeq || 0, r.readSeq || 0),
+      readSeq: Math.max(m.readSeq || 0, r.readSeq || 0),
+    }),
+  }));
+}
+
+/** @param {AppState} state @param {string} chatId @param {string} userId @param {boolean} isTyping */
+export function setTyping(state, chatId, userId, isTyping) {
+  const current = state.typing.value[chatId] || {};
+  if (!isTyping && !(userId in current)) return;
+  const next = { ...current };
+  if (isTyping) next[userId] = Date.now() + 6000;
+  else delete next[userId];
+  state.typing.value = { ...state.typing.value, [chatId]: next };
+}
+
+/** @param {AppState} state */
+export function pruneTyping(state) {
+  const now = Date.now();
+  let changed = false;
+  /** @type {Record<string, Record<string, number>>} */
+  const next = {};
+  for (const [chatId, who] of Object.entries(state.typing.value)) {
+    const kept = Object.fromEntries(Object.entries(who).filter(([, until]) => until > now));
+    if (Object.keys(kept).length !== Object.keys(who).length) changed = true;
+    next[chatId] = kept;
+  }
+  if (changed) state.typing.value = next;
+}
+
+/**
+ * Delivery state of one's own message, from the other members' watermarks.
+ * @param {Message} m @param {Chat} chat @param {string} myId
+ * @returns {{status: 'sending'|'failed'|'sent'|'delivered'|'read', seenBy: number}}
+ */
+export function ownMessageStatus(m, chat, myId) {
+  if (m.status === 'sending' || m.status === 'failed') return { status: m.status, seenBy: 0 };
+  if (m.seq == null) return { status: 'sent', seenBy: 0 };
+  const seq = m.seq;
+  const others = chat.members.filter((x) => x.user.id !== myId);
+  if (!others.length) return { status: 'sent', seenBy: 0 };
+  const seenBy = others.filter((x) => (x.readSeq || 0) >= seq).length;
+  const deliveredTo = others.filter((x) => Math.max(x.deliveredSeq || 0, x.readSeq || 0) >= seq).length;
+  if (seenBy === others.length) return { status: 'read', seenBy };
+  if (deliveredTo === others.length) return { status: 'delivered', seenBy };
+  return { status: 'sent', seenBy };
+}
