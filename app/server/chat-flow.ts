@@ -19,6 +19,7 @@ import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -44,6 +45,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
     if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE' && error.code !== 'ECONNRESET') services.logger.warn({ err: error }, 'http error');
   });
   app.use(errorHandler);
+  app.use(securityHeaders);
   app.use(staticFiles);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
