@@ -9,7 +9,7 @@ export interface ChatView {
   name: string | null;
   lastSeq: number;
   createdAt: Date;
-  members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean }[];
+  members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean; archived: boolean }[];
   lastMessage: MessageRecord | null;
 }
 
@@ -24,6 +24,7 @@ export interface PresentedChat {
   deliveredSeq: number;
   unreadCount: number;
   muted: boolean;
+  archived: boolean;
   createdAt: string;
 }
 
@@ -48,6 +49,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
     deliveredSeq: me?.deliveredSeq ?? 0,
     unreadCount: Math.max(0, chat.lastSeq - readSeq),
     muted: me?.muted ?? false,
+    archived: me?.archived ?? false,
     createdAt: chat.createdAt.toISOString(),
   };
 }

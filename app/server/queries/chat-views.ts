@@ -19,6 +19,7 @@ interface MemberRow extends UserFields {
   deliveredSeq: number;
   readSeq: number;
   muted: boolean;
+  archived: boolean;
 }
 
 /** Everything needed to present chats: three queries whatever the number of chats. */
@@ -31,7 +32,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
       .join('users as u', 'u.id', 'm.userId')
       .whereIn('m.chatId', chatIds)
       .orderBy([{ column: 'm.joinedAt' }, { column: 'u.name' }])
-      .select<MemberRow[]>('m.chatId', 'm.role as memberRole', 'm.deliveredSeq', 'm.readSeq', 'm.muted',
+      .select<MemberRow[]>('m.chatId', 'm.role as memberRole', 'm.deliveredSeq', 'm.readSeq', 'm.muted', 'm.archived',
         'u.id', 'u.email', 'u.name', 'u.avatarUrl', 'u.role', 'u.status'),
     lastMessageIds.length
       ? knex('messages as m').leftJoin('users as u', 'u.id', 'm.senderId').whereIn('m.id', lastMessageIds).select<MessageRecord[]>(MESSAGE_COLUMNS)
@@ -46,6 +47,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
       deliveredSeq: row.deliveredSeq,
       readSeq: row.readSeq,
       muted: row.muted,
+      archived: row.archived,
     });
     membersByChat.set(row.chatId, list);
   }

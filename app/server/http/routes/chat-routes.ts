@@ -14,6 +14,10 @@ const directSchema = z.object({ userId: z.uuid() });
 const groupSchema = z.object({ name: chatName, memberIds: z.array(z.uuid()).max(MAX_GROUP_MEMBERS) });
 const renameSchema = z.object({ name: chatName });
 const addMembersSchema = z.object({ userIds: z.array(z.uuid()).min(1).max(MAX_GROUP_MEMBERS) });
+const membershipSchema = z
+  .object({ muted: z.boolean().optional(), archived: z.boolean().optional() })
+  .strict()
+  .refine((input) => Object.keys(input).length > 0, 'nothing to change');
 
 async function presentOne(ctx: AppContext, chatId: string, viewerId: string) {
   const view = await loadChatView(ctx.services.knex, chatId);
@@ -58,6 +62,17 @@ export function chatRoutes() {
     const { name } = validate(renameSchema, ctx.request.body);
     await renameGroup(ctx.services, user, ctx.params.id!, name);
     ctx.body = await presentOne(ctx, ctx.params.id!, user.id);
+  });
+
+  // One's own settings for a chat: muted chats send no notifications; archived ones are tucked away.
+  router.patch('/api/chats/:id/membership', async (ctx) => {
+    const { user } = requirePrincipal(ctx);
+    await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
+    const settings = validate(membershipSchema, ctx.request.body);
+    await ctx.services.knex('chatMembers').where({ chatId: ctx.params.id, userId: user.id }).update(settings);
+    const presented = await presentOne(ctx, ctx.params.id!, user.id);
+    ctx.services.bus.toUser(user.id, 'chat:updated', presented);
+    ctx.body = presented;
   });
 
   router.post('/api/chats/:id/members', async (ctx) => {
