@@ -1,34 +1,17 @@
 // Acceptance (a): two people in two browser contexts sign in, start a direct chat and talk;
 // typing shows, ticks go sent -> delivered -> read, the unread badge rises and clears.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
-import { launchBrowser, openApp, openSignedIn, screenshot, signIn, type Session } from '../support/browser.ts';
+import { describe, it, expect } from 'vitest';
+import { screenshot, signIn } from '../support/browser.ts';
+import { useBrowserWorld } from '../support/browser-world.ts';
 import { chatItem, messageBodies, poll, sendFromUi, statusOf } from './helpers.ts';
 
 describe('direct chat between two browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let alice: TestUser;
-  let bob: TestUser;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    alice = await server.createUser({ name: 'Alice Martin' });
-    bob = await server.createUser({ name: 'Bob Stone' });
-  });
-
-  afterAll(async () => {
-    for (const s of sessions) await s.context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-  });
+  const world = useBrowserWorld({ alice: 'Alice Martin', bob: 'Bob Stone' });
+  const { open, openSignedOut } = world;
 
   it('refuses a wrong password with a clear message', async () => {
-    const s = await openApp(browser, server.url);
-    sessions.push(s);
+    const { alice } = world.users;
+    const s = await openSignedOut();
     await s.page.getByTestId('sign-in-email').fill(alice.user.email);
     await s.page.getByTestId('sign-in-password').fill('not-the-password');
     await s.page.getByTestId('sign-in-submit').click();
@@ -43,8 +26,8 @@ describe('direct chat between two browsers', () => {
   });
 
   it('exchanges messages with typing, ticks and unread badges', async () => {
-    const a = await openSignedIn(browser, server.url, alice);
-    sessions.push(a);
+    const { alice, bob } = world.users;
+    const a = await open(alice);
 
     // Alice starts the chat from the "new message" dialog while Bob has never been online.
     await a.page.getByTestId('new-direct').click();
@@ -55,8 +38,7 @@ describe('direct chat between two browsers', () => {
     await poll(() => statusOf(a.page, 'Hello Bob')).toBe('sent');
 
     // Bob signs in: the message reaches his device (delivered), his badge shows it unread.
-    const b = await openSignedIn(browser, server.url, bob);
-    sessions.push(b);
+    const b = await open(bob);
     const bobsItem = chatItem(b.page, 'Alice Martin');
     await poll(() => bobsItem.getByTestId('unread-badge').textContent()).toBe('1');
     await poll(() => statusOf(a.page, 'Hello Bob')).toBe('delivered');

@@ -1,38 +1,17 @@
 // Acceptance (b): one person creates a group through the dialog; messages reach all three with
 // sender names; someone added later sees the chat appear without reloading.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
-import { launchBrowser, openSignedIn, screenshot, type Session } from '../support/browser.ts';
+import { describe, it, expect } from 'vitest';
+import { screenshot } from '../support/browser.ts';
+import { useBrowserWorld } from '../support/browser-world.ts';
 import { chatItem, connectBot, createDirect, messageBodies, poll, sendFromUi, sendViaSocket } from './helpers.ts';
 
 describe('group chat across three browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let alice: TestUser;
-  let bob: TestUser;
-  let carol: TestUser;
-  let dave: TestUser;
-  const sessions: Session[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    alice = await server.createUser({ name: 'Alice Martin' });
-    bob = await server.createUser({ name: 'Bob Stone' });
-    carol = await server.createUser({ name: 'Carol Diaz' });
-    dave = await server.createUser({ name: 'Dave Okafor' });
-  });
-
-  afterAll(async () => {
-    for (const s of sessions) await s.context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-  });
+  const world = useBrowserWorld({ alice: 'Alice Martin', bob: 'Bob Stone', carol: 'Carol Diaz', dave: 'Dave Okafor' });
+  const { server, open } = world;
 
   it('creates a group, exchanges messages with sender names, adds a member live', async () => {
-    const [a, b, c] = await Promise.all([alice, bob, carol].map((u) => openSignedIn(browser, server.url, u)));
-    sessions.push(a, b, c);
+    const { alice, bob, carol, dave } = world.users;
+    const [a, b, c] = await Promise.all([alice, bob, carol].map((u) => open(u)));
 
     await a.page.getByTestId('new-group').click();
     const dialog = a.page.getByTestId('new-group-dialog');
@@ -65,8 +44,7 @@ describe('group chat across three browsers', () => {
     await poll(() => c.page.getByTestId('seen-by').textContent()).toBe('Seen by 2');
 
     // Dave is signed in with no chats; Alice adds him from the member panel.
-    const d = await openSignedIn(browser, server.url, dave);
-    sessions.push(d);
+    const d = await open(dave);
     await poll(() => d.page.getByTestId('chat-list-item').count()).toBe(0);
     await a.page.getByTestId('members-button').click();
     await poll(() => a.page.getByTestId('member-item').count()).toBe(3);

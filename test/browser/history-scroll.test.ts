@@ -1,25 +1,18 @@
 // Acceptance (e): scrolling up through 500 messages loads older pages and keeps the reading
 // position: the message at the top stays where it was when a page is put above it.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
-import { launchBrowser, openSignedIn, screenshot, type Session } from '../support/browser.ts';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { screenshot } from '../support/browser.ts';
+import { useBrowserWorld } from '../support/browser-world.ts';
 import { apiCall, chatItem, connectBot, createDirect, poll, sendViaSocket } from './helpers.ts';
 
 const TOTAL = 500;
 
 describe('infinite scroll through history', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let alice: TestUser;
-  let bob: TestUser;
-  let session: Session | undefined;
+  const world = useBrowserWorld({ alice: 'Alice Martin', bob: 'Bob Stone' });
+  const { server, open } = world;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    alice = await server.createUser({ name: 'Alice Martin' });
-    bob = await server.createUser({ name: 'Bob Stone' });
+    const { alice, bob } = world.users;
     const chatId = await createDirect(server.url, bob.token, alice.user.id);
     const bots = [await connectBot(server.url, bob.token), await connectBot(server.url, alice.token)];
     for (let i = 1; i <= TOTAL; i++) {
@@ -32,14 +25,8 @@ describe('infinite scroll through history', () => {
     await apiCall(server.url, alice.token, 'POST', `/api/chats/${chatId}/read`, { seq: TOTAL });
   }, 120_000);
 
-  afterAll(async () => {
-    await session?.context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-  });
-
   it('loads older pages without jumping, down to the first message', async () => {
-    session = await openSignedIn(browser, server.url, alice);
+    const session = await open(world.users.alice);
     const { page } = session;
     await chatItem(page, 'Bob Stone').click();
     const list = page.getByTestId('message-list');

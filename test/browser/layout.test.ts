@@ -1,24 +1,16 @@
 // Acceptance (f) and the responsive layout: screenshots of sign-in, a chat list with a chat open,
 // a group and the phone layout, at desktop and 390 px widths, in light and dark themes.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
-import { DESKTOP, PHONE, launchBrowser, openApp, openSignedIn, screenshot, type Session } from '../support/browser.ts';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { DESKTOP, PHONE, screenshot, type Session } from '../support/browser.ts';
+import { useBrowserWorld } from '../support/browser-world.ts';
 import { chatItem, connectBot, createDirect, createGroup, poll, sendViaSocket } from './helpers.ts';
 
 describe('layout and screenshots', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let alice: TestUser;
-  const sessions: Session[] = [];
+  const world = useBrowserWorld({ alice: 'Alice Martin', bob: 'Bob Stone', carol: 'Carol Diaz', dan: 'Dan Wu' });
+  const { server, open, openSignedOut } = world;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    alice = await server.createUser({ name: 'Alice Martin' });
-    const bob = await server.createUser({ name: 'Bob Stone' });
-    const carol = await server.createUser({ name: 'Carol Diaz' });
-    const dan = await server.createUser({ name: 'Dan Wu' });
+    const { alice, bob, carol, dan } = world.users;
     const direct = await createDirect(server.url, bob.token, alice.user.id);
     const group = await createGroup(server.url, carol.token, 'Design Team', [alice.user.id, bob.user.id, dan.user.id]);
     const other = await createDirect(server.url, dan.token, alice.user.id);
@@ -40,21 +32,13 @@ describe('layout and screenshots', () => {
     bobBot.disconnect();
   });
 
-  afterAll(async () => {
-    for (const s of sessions) await s.context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-  });
-
   for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
     it(`renders the ${label} layout`, async () => {
-      const signInPage = await openApp(browser, server.url, { viewport });
-      sessions.push(signInPage);
+      const signInPage = await openSignedOut({ viewport });
       await signInPage.page.getByTestId('sign-in-form').waitFor();
       await screenshot(signInPage.page, `${label}-sign-in`);
 
-      const s = await openSignedIn(browser, server.url, alice, { viewport });
-      sessions.push(s);
+      const s = await open(world.users.alice, { viewport });
       const { page } = s;
       await poll(() => page.getByTestId('chat-list-item').count()).toBe(3);
       await poll(() => page.getByTestId('online-person').count()).toBeGreaterThanOrEqual(2);
@@ -107,9 +91,9 @@ describe('layout and screenshots', () => {
   }
 
   it('follows a dark system theme', async () => {
-    const light = await openSignedIn(browser, server.url, alice, { viewport: DESKTOP, colorScheme: 'light' });
-    const dark = await openSignedIn(browser, server.url, alice, { viewport: DESKTOP, colorScheme: 'dark' });
-    sessions.push(light, dark);
+    const { alice } = world.users;
+    const light = await open(alice, { viewport: DESKTOP, colorScheme: 'light' });
+    const dark = await open(alice, { viewport: DESKTOP, colorScheme: 'dark' });
     const bg = (s: Session) => s.page.getByTestId('chat-list').evaluate((el) => getComputedStyle(el.closest('aside') as Element).backgroundColor);
     const [l, d] = await Promise.all([bg(light), bg(dark)]);
     expect(l).not.toBe(d);
@@ -118,8 +102,7 @@ describe('layout and screenshots', () => {
     await chatItem(dark.page, 'Design Team').click();
     await poll(() => dark.page.getByTestId('message').count()).toBeGreaterThanOrEqual(5);
     await screenshot(dark.page, 'desktop-group-dark');
-    const phoneDark = await openSignedIn(browser, server.url, alice, { viewport: PHONE, colorScheme: 'dark' });
-    sessions.push(phoneDark);
+    const phoneDark = await open(alice, { viewport: PHONE, colorScheme: 'dark' });
     await screenshot(phoneDark.page, 'phone-chat-list-dark');
 
     // Keyboard only: Tab reaches the controls, Enter opens a chat and sends from the composer.

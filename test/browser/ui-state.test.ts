@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 
 interface Msg { id: string; chatId: string; seq: number | null; clientId: string | null; sender: { id: string; name: string }; kind: string; body: string; createdAt: string; status?: string }
 interface Member { user: { id: string }; deliveredSeq: number; readSeq: number }
-interface State { chats: { value: Record<string, { members: Member[] }> } }
+interface State { chats: { value: Record<string, { members: Member[]; unreadCount: number; readSeq: number; lastSeq: number }> } }
 interface Modules {
   'state.js': { createAppState(): State };
   'store.js': {
@@ -15,6 +15,7 @@ interface Modules {
     ownMessageStatus(m: Msg, c: ReturnType<typeof chat>, myId: string): { status: string; seenBy: number };
     setChats(state: State, list: Array<ReturnType<typeof chat>>): void;
     applyReceipt(state: State, r: { chatId: string; userId: string; deliveredSeq: number; readSeq: number }): void;
+    applyMessageToChat(state: State, m: Msg, countUnread: boolean): void;
   };
   'format.js': { linkify(text: string): Array<{ text: string; href?: string }> };
 }
@@ -92,5 +93,21 @@ describe('links in message text', () => {
       { text: ', not javascript:alert(1)' },
     ]);
     expect(linkify('<img src=x onerror="window.__x=1">')).toEqual([{ text: '<img src=x onerror="window.__x=1">' }]);
+  });
+});
+
+describe('unread counts', () => {
+  it('counts a message once, however often it arrives, and own messages clear what came before', async () => {
+    const { createAppState } = await web('state.js');
+    const { setChats, applyMessageToChat } = await web('store.js');
+    const state = createAppState();
+    setChats(state, [chat([{ id: 'me' }, { id: 'u2' }])]);
+    applyMessageToChat(state, msg(1), true);
+    applyMessageToChat(state, msg(2), true);
+    // The same message again, as a catch-up or a second socket would deliver it.
+    applyMessageToChat(state, msg(2), true);
+    expect(state.chats.value.c1!.unreadCount).toBe(2);
+    applyMessageToChat(state, msg(3, { sender: { id: 'me', name: 'Me' } }), false);
+    expect(state.chats.value.c1!).toMatchObject({ unreadCount: 0, readSeq: 3, lastSeq: 3 });
   });
 });

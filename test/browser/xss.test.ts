@@ -1,36 +1,22 @@
 // Acceptance (d): message text is text. Markup in a body never becomes HTML; links are safe.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
-import { launchBrowser, openSignedIn, type Session } from '../support/browser.ts';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { useBrowserWorld } from '../support/browser-world.ts';
 import { chatItem, createDirect, messageBodies, poll, sendFromUi } from './helpers.ts';
 
 const PAYLOAD = '<img src=x onerror="window.__x=1">';
 
 describe('message bodies are rendered as text', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let alice: TestUser;
-  let bob: TestUser;
-  const sessions: Session[] = [];
+  const world = useBrowserWorld({ alice: 'Alice Martin', bob: 'Bob Stone' });
+  const { server, open, sessions } = world;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    alice = await server.createUser({ name: 'Alice Martin' });
-    bob = await server.createUser({ name: 'Bob Stone' });
+    const { alice, bob } = world.users;
     await createDirect(server.url, alice.token, bob.user.id);
   });
 
-  afterAll(async () => {
-    for (const s of sessions) await s.context.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-  });
-
   it('shows markup as text and sets nothing, for sender and receiver', async () => {
-    const [a, b] = await Promise.all([alice, bob].map((u) => openSignedIn(browser, server.url, u)));
-    sessions.push(a, b);
+    const { alice, bob } = world.users;
+    const [a, b] = await Promise.all([alice, bob].map((u) => open(u)));
     await chatItem(a.page, 'Bob Stone').click();
     await sendFromUi(a.page, PAYLOAD);
     await chatItem(b.page, 'Alice Martin').click();
@@ -50,8 +36,7 @@ describe('message bodies are rendered as text', () => {
   });
 
   it('makes http links clickable and leaves other schemes as text', async () => {
-    const a = await openSignedIn(browser, server.url, alice);
-    sessions.push(a);
+    const a = await open(world.users.alice);
     await chatItem(a.page, 'Bob Stone').click();
     await sendFromUi(a.page, 'docs at https://example.com/guide?a=1&b=2. not javascript:alert(1) or <a href="javascript:alert(2)">x</a>');
     const body = a.page.getByTestId('message-body').last();

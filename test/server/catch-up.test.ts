@@ -1,32 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
+import type { TestSocket } from '../support/socket-client.ts';
+import type { Message } from '../support/wire-types.ts';
 
-interface Message {
-  id: string;
-  chatId: string;
-  seq: number;
-  body: string;
-}
-
-let server: TestServer;
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  for (const socket of open) socket.close();
-  await server?.close();
-});
-
-async function connect(user: TestUser) {
-  const socket = await connectSocket(server.url, user.token);
-  open.push(socket);
-  return socket;
-}
+const server = useTestServer();
+const { connect } = server;
 
 async function sendMany(socket: TestSocket, chatId: string, count: number, prefix: string) {
   for (let i = 0; i < count; i += 20) {

@@ -1,19 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
 
-let server: TestServer;
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  for (const socket of open) socket.close();
-  await server?.close();
-});
+const server = useTestServer();
 
 describe('a member’s own chat settings', () => {
   it('refuses non-members and malformed settings', async () => {
@@ -31,9 +20,8 @@ describe('a member’s own chat settings', () => {
   it('stops notifications for a muted chat but keeps delivering its messages', async () => {
     const [ann, ben] = [await server.createUser({ name: 'Ann' }), await server.createUser({ name: 'Ben' })];
     const chatId = (await server.api(ann.token).post('/api/chats/direct', { userId: ben.user.id })).body.chat.id as string;
-    const annSocket = await connectSocket(server.url, ann.token);
-    const benSocket = await connectSocket(server.url, ben.token);
-    open.push(annSocket, benSocket);
+    const annSocket = await server.connect(ann);
+    const benSocket = await server.connect(ben);
 
     const muted = await server.api(ben.token).patch(`/api/chats/${chatId}/membership`, { muted: true });
     expect(muted.status).toBe(200);

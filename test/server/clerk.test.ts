@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
+import { connectSocket } from '../support/socket-client.ts';
 
 // Acceptance "g": Clerk session tokens verified locally with CLERK_JWT_KEY, no network.
 const PARTY = 'https://chat.example.test';
@@ -49,17 +49,7 @@ async function refusal(url: string, token: string): Promise<string> {
 }
 
 describe('Clerk session tokens', () => {
-  let server: TestServer;
-  const sockets: TestSocket[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer({ env: { CLERK_JWT_KEY: publicPem, CLERK_AUTHORIZED_PARTIES: PARTY } });
-  });
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await server?.close();
-  });
+  const server = useTestServer({ env: { CLERK_JWT_KEY: publicPem, CLERK_AUTHORIZED_PARTIES: PARTY } });
 
   async function adminFind(email: string) {
     const listed = await server.api(server.admin.token).get(`/api/admin/users?query=${encodeURIComponent(email)}&limit=200`);
@@ -119,8 +109,7 @@ describe('Clerk session tokens', () => {
   it('accepts a valid token at the socket handshake', async () => {
     const email = uniqueEmail('socket');
     const token = await clerkToken({ claims: { email, name: 'Socket User' } });
-    const socket = await connectSocket(server.url, token);
-    sockets.push(socket);
+    const socket = await server.connect(token);
     expect(socket.socket.connected).toBe(true);
     const found = await adminFind(email);
     expect(found).toHaveLength(1);
@@ -161,8 +150,7 @@ describe('Clerk session tokens', () => {
     const token = await clerkToken({ sub, claims: { email, name: 'Leaver' } });
     const me = await server.api(token).get('/api/me');
     expect(me.status).toBe(200);
-    const socket = await connectSocket(server.url, token);
-    sockets.push(socket);
+    const socket = await server.connect(token);
 
     const deactivated = await server.api(server.admin.token).patch(`/api/admin/users/${me.body.user.id}`, { status: 'deactivated' });
     expect(deactivated.status).toBe(200);
@@ -195,17 +183,12 @@ describe('Clerk session tokens', () => {
 });
 
 describe('Clerk key stored with literal \\n escapes', () => {
-  let server: TestServer;
-
-  beforeAll(async () => {
-    const escaped = publicPem.trim().replace(/\n/g, '\\n');
+  const escaped = publicPem.trim().replace(/\n/g, '\\n');
+  // Registered before the fixture, so it still runs before the server starts.
+  beforeAll(() => {
     expect(escaped).not.toContain('\n');
-    server = await startTestServer({ env: { CLERK_JWT_KEY: escaped, CLERK_AUTHORIZED_PARTIES: PARTY } });
   });
-
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer({ env: { CLERK_JWT_KEY: escaped, CLERK_AUTHORIZED_PARTIES: PARTY } });
 
   it('accepts valid tokens and refuses forged ones', async () => {
     const email = uniqueEmail('escaped');
@@ -222,15 +205,7 @@ describe('Clerk key stored with literal \\n escapes', () => {
 });
 
 describe('without Clerk configured', () => {
-  let server: TestServer;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
+  const server = useTestServer();
 
   it('refuses Clerk tokens, however well signed', async () => {
     const token = await clerkToken({ claims: { email: uniqueEmail('noclerk') } });

@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
 
-let server: TestServer;
-let socket: TestSocket | undefined;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  socket?.close();
-  await server?.close();
-});
+const server = useTestServer();
 
 /** A connection of the test's own to the server's database, outside the server's pool. */
 async function outsideConnection() {
@@ -41,7 +30,7 @@ describe('a failing database', () => {
   it('refuses sends with a retryable error, keeps serving, and accepts the same send once it recovers', async () => {
     const [ann, ben] = [await server.createUser(), await server.createUser()];
     const chatId = (await server.api(ann.token).post('/api/chats/direct', { userId: ben.user.id })).body.chat.id as string;
-    socket = await connectSocket(server.url, ann.token);
+    const socket = await server.connect(ann);
     expect((await socket.emitAck('message:send', { chatId, clientId: randomUUID(), body: 'before' })).ok).toBe(true);
 
     // A failover to a read-only server: every connection refuses writes.

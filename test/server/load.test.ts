@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
 
 const CLIENTS = 20;
 const PER_CLIENT = 500;
@@ -9,17 +8,7 @@ const TOTAL = CLIENTS * PER_CLIENT;
 // Sends in flight per client: enough to form real batches in the writer.
 const WINDOW = 25;
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  for (const socket of sockets) socket.close();
-  await server?.close();
-});
+const server = useTestServer();
 
 describe('many senders into one group', () => {
   it(`keeps one gap-free order for ${TOTAL} concurrent messages and delivers all of them to everyone`, async () => {
@@ -27,7 +16,7 @@ describe('many senders into one group', () => {
     const created = await server.api(users[0]!.token).post('/api/chats/groups', { name: 'Load', memberIds: users.slice(1).map((u) => u.user.id) });
     expect(created.status).toBe(201);
     const chatId = created.body.chat.id as string;
-    sockets.push(...(await Promise.all(users.map((u) => connectSocket(server.url, u.token)))));
+    const sockets = await Promise.all(users.map((u) => server.connect(u)));
 
     const ackedIds = new Map<string, string>();
     await Promise.all(

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Api } from '../support/api.ts';
+import { useTestServer } from '../support/server-fixture.ts';
 import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
+import type { TestUser } from '../support/test-server.ts';
 
 interface Ids {
   chat: string;
@@ -152,7 +153,7 @@ const socketCases: SocketCase[] = [
   { name: 'chat:sync of an unknown chat', event: 'chat:sync', args: () => [{ chats: { [randomUUID()]: 0 } }], expected: { code: 'not_found', message: 'Chat not found.' } },
 ];
 
-let server: TestServer;
+const server = useTestServer();
 let alice: TestUser;
 let bob: TestUser;
 let ids: Ids;
@@ -161,24 +162,21 @@ let bobSocket: TestSocket;
 let loggedErrors: ReturnType<typeof vi.spyOn>;
 
 beforeAll(async () => {
-  server = await startTestServer();
   alice = await server.createUser({ name: 'Alice' });
   bob = await server.createUser({ name: 'Bob' });
   const direct = await server.api(alice.token).post('/api/chats/direct', { userId: bob.user.id });
   const grouped = await server.api(alice.token).post('/api/chats/groups', { name: 'Group', memberIds: [bob.user.id] });
   expect([direct.status, grouped.status]).toEqual([201, 201]);
   ids = { chat: direct.body.chat.id, group: grouped.body.chat.id, alice: alice.user.id, bob: bob.user.id };
-  aliceSocket = await connectSocket(server.url, alice.token);
-  bobSocket = await connectSocket(server.url, bob.token);
+  aliceSocket = await server.connect(alice);
+  bobSocket = await server.connect(bob);
   // Anything the server logs as an error is an internal failure (a 500), which no input may cause.
   loggedErrors = vi.spyOn(server.running.services.logger, 'error');
 });
 
-afterAll(async () => {
-  aliceSocket?.close();
-  bobSocket?.close();
+// The fixture closes the sockets and the server after this.
+afterAll(() => {
   loggedErrors?.mockRestore();
-  await server?.close();
 });
 
 describe('malformed REST requests', () => {

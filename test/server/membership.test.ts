@@ -1,28 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
+import type { TestSocket } from '../support/socket-client.ts';
+import type { Message } from '../support/wire-types.ts';
 
-let server: TestServer;
-const open: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  for (const socket of open) socket.close();
-  await server?.close();
-});
-
-async function connect(user: TestUser) {
-  const socket = await connectSocket(server.url, user.token);
-  open.push(socket);
-  return socket;
-}
+const server = useTestServer();
+const { connect } = server;
 
 const bodiesIn = (socket: TestSocket, chatId: string) =>
-  socket.received<{ chatId: string; kind: string; body: string }>('message:new').filter((m) => m.chatId === chatId && m.kind === 'text').map((m) => m.body);
+  socket.received<Message>('message:new').filter((m) => m.chatId === chatId && m.kind === 'text').map((m) => m.body);
 
 describe('direct chats', () => {
   it('gives one pair one chat, even under concurrent requests from both sides', async () => {
@@ -103,8 +89,7 @@ describe('presence, typing and notifications', () => {
     const [ann, ben] = [await server.createUser({ name: 'Ann' }), await server.createUser({ name: 'Ben' })];
     const chatId = (await server.api(ann.token).post('/api/chats/direct', { userId: ben.user.id })).body.chat.id as string;
     const [annSocket, benSocket] = [await connect(ann), await connect(ben)];
-    annSocket.socket.emit('typing', { chatId, typing: true });
-    await benSocket.waitFor(() => benSocket.received('typing').some((t) => t.userId === ann.user.id && t.typing && t.chatId === chatId), 'typing');
+    await annSocket.emitUntil('typing', { chatId, typing: true }, () => benSocket.received('typing').some((t) => t.userId === ann.user.id && t.typing && t.chatId === chatId), 'typing');
     expect(annSocket.received('typing')).toHaveLength(0);
     await annSocket.emitAck('message:send', { chatId, clientId: randomUUID(), body: 'ping' });
     await benSocket.waitFor(() => benSocket.received('notification').length === 1, 'notification');

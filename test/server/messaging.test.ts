@@ -1,35 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
+import type { TestSocket } from '../support/socket-client.ts';
+import type { Message } from '../support/wire-types.ts';
 
-interface Message {
-  id: string;
-  chatId: string;
-  seq: number;
-  clientId: string;
-  sender: { id: string; name: string };
-  body: string;
-  kind: string;
-}
-
-let server: TestServer;
-const sockets: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  for (const socket of sockets) socket.close();
-  await server?.close();
-});
-
-async function connect(user: TestUser) {
-  const socket = await connectSocket(server.url, user.token);
-  sockets.push(socket);
-  return socket;
-}
+const server = useTestServer();
+const { connect } = server;
 
 const messagesIn = (socket: TestSocket, chatId: string) => socket.received<Message>('message:new').filter((m) => m.chatId === chatId && m.kind !== 'system');
 

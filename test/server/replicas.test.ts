@@ -1,26 +1,26 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../support/server-fixture.ts';
 import { connectSocket, type TestSocket } from '../support/socket-client.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 // Two replicas on one database: the first server's (its PostgreSQL, embedded or not) hosts a
 // new, empty database that both replicas migrate and write at the same time.
-let host: TestServer;
+const host = useTestServer();
 let replicas: TestServer[] = [];
 let databaseName: string;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  host = await startTestServer();
   databaseName = `chatflow_replicas_${randomBytes(4).toString('hex')}`;
   await host.running.services.knex.raw(`CREATE DATABASE ${databaseName}`);
 });
 
+// Runs before the fixture closes the host, which still has to drop the shared database.
 afterAll(async () => {
   for (const socket of sockets) socket.close();
   await Promise.all(replicas.map((replica) => replica.close()));
-  await host?.running.services.knex.raw(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  await host?.close();
+  if (databaseName) await host.running.services.knex.raw(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
 });
 
 describe('replicas sharing one database', () => {

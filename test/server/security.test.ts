@@ -1,56 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../support/api.ts';
+import { useTestServer } from '../support/server-fixture.ts';
 import { connectSocket, type TestSocket } from '../support/socket-client.ts';
-import { startTestServer, TEST_SECRET, type TestServer, type TestUser } from '../support/test-server.ts';
-
-interface Message {
-  id: string;
-  chatId: string;
-  seq: number;
-  clientId: string;
-  sender: { id: string; name: string };
-  body: string;
-  kind: string;
-}
-
-interface Receipt {
-  chatId: string;
-  userId: string;
-  deliveredSeq: number;
-  readSeq: number;
-}
-
-interface ChatSummary {
-  id: string;
-  name: string;
-  readSeq: number;
-  unreadCount: number;
-  lastSeq: number;
-  members: { user: { id: string }; role: string; readSeq: number; deliveredSeq: number }[];
-}
+import { TEST_SECRET, type TestUser } from '../support/test-server.ts';
+import type { ChatSummary, Message, Receipt } from '../support/wire-types.ts';
 
 const UNAUTHORIZED = { error: { code: 'unauthorized', message: 'Sign in to continue.' } };
 const CHAT_NOT_FOUND = { error: { code: 'not_found', message: 'Chat not found.' } };
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  for (const socket of sockets) socket.close();
-  await server?.close();
-});
-
-async function connect(user: TestUser) {
-  const socket = await connectSocket(server.url, user.token);
-  sockets.push(socket);
-  return socket;
-}
+const server = useTestServer();
+const { connect } = server;
 
 /** The refusal a socket handshake gets with this token (or 'connected' when it is accepted). */
 async function handshake(token: string): Promise<string> {
@@ -224,8 +185,7 @@ describe('a chat is invisible to non-members', () => {
     expect(await bobSocket.emitAck('chat:read', { chatId, seq })).toEqual({ ok: true });
     await aliceSocket.waitFor(() => aliceSocket.received<Receipt>('receipt').some((r) => r.chatId === chatId && r.userId === bob.user.id && r.readSeq === seq), 'receipt at Alice');
 
-    bobSocket.socket.emit('typing', { chatId, typing: true });
-    await aliceSocket.waitFor(() => aliceSocket.received('typing').some((t) => t.chatId === chatId && t.userId === bob.user.id && t.typing === true), 'typing at Alice');
+    await bobSocket.emitUntil('typing', { chatId, typing: true }, () => aliceSocket.received('typing').some((t) => t.chatId === chatId && t.userId === bob.user.id && t.typing === true), 'typing at Alice');
 
     await barrier(mallorySocket);
     expect(eventsFor(mallorySocket, chatId)).toEqual([]);
@@ -256,9 +216,8 @@ describe('removing a member', () => {
     expect(after.ok).toBe(true);
     const restAfter = await server.api(bob.token).post(`/api/chats/${chatId}/messages`, { clientId: randomUUID(), body: 'after, by REST' });
     expect(restAfter.status).toBe(201);
-    bobSocket.socket.emit('typing', { chatId, typing: true });
     await bobSocket.waitFor(() => messagesIn(bobSocket, chatId).length === 3, 'messages after removal at Bob');
-    await ownerSocket.waitFor(() => ownerSocket.received('typing').some((t) => t.chatId === chatId), 'typing at the owner');
+    await bobSocket.emitUntil('typing', { chatId, typing: true }, () => ownerSocket.received('typing').some((t) => t.chatId === chatId), 'typing at the owner');
     await ownerSocket.waitFor(() => ownerSocket.received('notification').some((n) => n.messageId === restAfter.body.id), 'notification at the owner');
 
     await barrier(carolSocket);
@@ -464,15 +423,7 @@ describe('roles', () => {
 });
 
 describe('login rate limiting', () => {
-  let limited: TestServer;
-
-  beforeAll(async () => {
-    limited = await startTestServer({ env: { CHATFLOW_LOGIN_ATTEMPTS: '3' } });
-  });
-
-  afterAll(async () => {
-    await limited?.close();
-  });
+  const limited = useTestServer({ env: { CHATFLOW_LOGIN_ATTEMPTS: '3' } });
 
   it('answers 429 rate_limited from the 4th wrong attempt, even with the right password', async () => {
     const victim = await limited.createUser({ name: 'Victim' });

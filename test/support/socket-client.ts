@@ -46,6 +46,20 @@ export class TestSocket {
     }
   }
 
+  /**
+   * Emits a best-effort (volatile) event until `check` holds: the server may drop such an event
+   * while the receiver's connection is busy, which is the point of volatile, so tests retry.
+   */
+  async emitUntil(event: string, payload: unknown, check: () => boolean, what: string, everyMs = 1100): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      this.socket.emit(event, payload);
+      await new Promise((resolve) => setTimeout(resolve, everyMs)).then(() => undefined);
+      if (check()) return;
+    }
+  }
+
   close() {
     this.socket.close();
   }

@@ -61,8 +61,15 @@ async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): P
 
 let userCounter = 0;
 
+export interface TestServerOptions {
+  /** Extra configuration, over the test defaults. */
+  env?: Record<string, string>;
+  /** Join this existing database (another replica) instead of creating one. */
+  databaseUrl?: string;
+}
+
 /** Starts a whole Chat-Flow in this process on a free port, with its own database. */
-export async function startTestServer(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   // With databaseUrl the server joins an existing database (another replica); it does not drop it.
   const database = options.databaseUrl
     ? { env: { DATABASE_URL: options.databaseUrl }, drop: async () => undefined }

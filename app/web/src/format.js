@@ -1,9 +1,11 @@
-// Formatting helpers for the views: times, days, initials, links. Pure functions.
+// Formatting helpers for the views: times, days, initials, links, previews. Pure functions.
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const weekdayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
 const shortDateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const longDateFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** @typedef {import('./state.js').Message} Message */
 
 /** @param {string} iso */
 export const formatTime = (iso) => timeFmt.format(new Date(iso));
@@ -96,4 +98,12 @@ function safeHref(href) {
   } catch {
     return false;
   }
+}
+
+/** One line for the chat list and notifications. @param {Message} m */
+export function previewText(m) {
+  if (m.deletedAt) return 'Message deleted';
+  if (m.body) return m.body.length > 140 ? m.body.slice(0, 140) + '…' : m.body;
+  if (m.attachments && m.attachments.length) return 'Attachment';
+  return '';
 }

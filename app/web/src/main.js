@@ -1,8 +1,10 @@
 // Entry point: builds the state, the actions and the socket, wires browser events, renders.
 import { html, render } from 'htm/preact';
-import { effect } from '@preact/signals';
+// Hooks signals into Preact's renderer: a component re-renders when a signal it read changes.
+import '@preact/signals';
 import { createAppState } from './state.js';
-import { createActions } from './actions.js';
+import { createActions } from './actions/index.js';
+import { showUnreadInTitle } from './actions/notifications.js';
 import { AppContext } from './components/context.js';
 import { App } from './components/App.js';
 
@@ -14,10 +16,7 @@ const loadIo = () =>
   import(`/socket.io/socket.io.esm.min.js${ioAttempt++ ? `?retry=${ioAttempt}` : ''}`).then((m) => m.io);
 const actions = createActions(state, { loadIo });
 
-effect(() => {
-  const n = state.totalUnread.value;
-  document.title = n > 0 ? `(${n}) Chat-Flow` : 'Chat-Flow';
-});
+showUnreadInTitle(state);
 
 state.pageVisible.value = document.visibilityState !== 'hidden';
 document.addEventListener('visibilitychange', () => actions.setPageVisible(document.visibilityState !== 'hidden'));

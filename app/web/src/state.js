@@ -5,7 +5,7 @@ import { signal, computed } from '@preact/signals-core';
  * @typedef {{id: string, email?: string, name: string, avatarUrl?: string|null, role?: string}} User
  * @typedef {{user: User, role: 'owner'|'member', deliveredSeq?: number, readSeq?: number}} Member
  * @typedef {{id: string, chatId: string, seq: number|null, clientId: string|null, sender: {id: string, name: string},
- *   kind: string, body: string|null, attachments?: unknown[], createdAt: string,
+ *   kind: string, body: string|null, attachments?: unknown[], createdAt: string, editedAt?: string|null, deletedAt?: string|null,
  *   status?: 'sending'|'failed'|'sent', error?: string}} Message
  * @typedef {{id: string, kind: 'direct'|'group', name: string, members: Member[], lastSeq: number,
  *   lastMessage: Message|null, readSeq: number, unreadCount: number, createdAt: string}} Chat

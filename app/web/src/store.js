@@ -167,17 +167,18 @@ export function confirmLocalMessage(state, chatId, clientId, id, seq) {
 }
 
 /**
- * A new message moves the chat preview forward.
+ * A new message moves the chat preview forward; unless it counts as unread, it also moves the
+ * own read watermark (own messages, messages shown in the open chat).
  * @param {AppState} state @param {Message} m @param {boolean} countUnread
  */
 export function applyMessageToChat(state, m, countUnread) {
   patchChat(state, m.chatId, (c) => {
     const newer = !c.lastMessage || (c.lastMessage.seq || 0) <= (m.seq || 0);
-    return {
-      lastMessage: newer ? m : c.lastMessage,
-      lastSeq: Math.max(c.lastSeq, m.seq || 0),
-      unreadCount: countUnread ? c.unreadCount + 1 : c.unreadCount,
-    };
+    const lastSeq = Math.max(c.lastSeq, m.seq || 0);
+    // Unread is derived from watermarks, as on the server, so a message seen twice (live and
+    // again in a catch-up or a list refresh) is never counted twice.
+    const readSeq = countUnread ? c.readSeq : Math.max(c.readSeq, m.seq || 0);
+    return { lastMessage: newer ? m : c.lastMessage, lastSeq, readSeq, unreadCount: Math.max(0, lastSeq - readSeq) };
   });
 }
 

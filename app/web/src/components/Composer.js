@@ -3,8 +3,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context.js';
 import { SendIcon, ClipIcon } from './icons.js';
-
-const MAX_BODY = 8000;
+import { MAX_BODY } from '../limits.js';
 
 /** @param {{chatId: string}} p */
 export function Composer({ chatId }) {

@@ -3,8 +3,7 @@ import { html } from 'htm/preact';
 import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
 import { BellIcon, SearchIcon, EditIcon, UsersIcon, LogoutIcon, CloseIcon } from './icons.js';
-import { formatListTime } from '../format.js';
-import { previewText } from '../actions.js';
+import { formatListTime, previewText } from '../format.js';
 
 const FILTERS = /** @type {const} */ ([['all', 'All'], ['unread', 'Unread'], ['groups', 'Groups'], ['direct', 'Direct']]);
 

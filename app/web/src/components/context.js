@@ -2,7 +2,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 
-/** @type {import('preact').Context<{state: import('../state.js').AppState, actions: import('../actions.js').Actions}|null>} */
+/** @type {import('preact').Context<{state: import('../state.js').AppState, actions: import('../actions/index.js').Actions}|null>} */
 export const AppContext = createContext(/** @type {any} */ (null));
 
 export function useApp() {

@@ -1,0 +1,108 @@
+// The chat list and which chat is open: reconciling with the server, opening and closing a chat.
+import { batch } from '@preact/signals-core';
+import { api } from '../api.js';
+import * as store from '../store.js';
+import { setUrl } from './url.js';
+
+/** @typedef {import('../state.js').AppState} AppState */
+/** @typedef {import('../state.js').Chat} Chat */
+
+/**
+ * @param {AppState} state
+ * @param {{
+ *   socket: import('../socket.js').SocketClient,
+ *   people: import('./people.js').People,
+ *   receipts: import('./receipts.js').Receipts,
+ *   history: import('./history.js').History,
+ * }} deps
+ */
+export function createChats(state, { socket, people, receipts, history }) {
+  let refreshing = /** @type {Promise<void>|null} */ (null);
+
+  /** Adds or updates a chat; a chat new to this device is synced from its current seq onwards. */
+  /** @param {Chat} chat */
+  function adoptChat(chat) {
+    if (!state.chats.value[chat.id]) socket.setSynced(chat.id, chat.lastSeq || 0);
+    store.upsertChat(state, chat);
+  }
+
+  /** @param {string} chatId */
+  function dropChat(chatId) {
+    socket.forget(chatId);
+    store.removeChat(state, chatId);
+  }
+
+  /** Reconciles the chat list with the server (after a reconnect, or for an unknown chat). */
+  function refreshChats() {
+    if (!refreshing) refreshing = reconcile();
+    return refreshing;
+  }
+
+  /** Only ever runs through refreshChats, which shares one run between concurrent callers. */
+  async function reconcile() {
+    try {
+      const { chats } = await api.chats();
+      const known = state.chats.value;
+      batch(() => {
+        const activeId = state.activeChatId.value;
+        store.setChats(state, chats.map((/** @type {Chat} */ c) => {
+          const prev = known[c.id];
+          // A live message newer than the list's snapshot wins over the snapshot.
+          const mine = prev && prev.lastMessage && c.lastMessage && (prev.lastMessage.seq || 0) > (c.lastMessage.seq || 0);
+          const lastSeq = Math.max(c.lastSeq, prev ? prev.lastSeq : 0);
+          const readSeq = Math.max(c.readSeq, prev ? prev.readSeq : 0);
+          return {
+            ...c,
+            lastMessage: mine ? prev.lastMessage : c.lastMessage,
+            lastSeq,
+            readSeq,
+            unreadCount: c.id === activeId && state.pageVisible.value ? 0 : Math.max(0, lastSeq - readSeq),
+          };
+        }));
+        if (activeId && !state.chats.value[activeId]) state.activeChatId.value = null;
+      });
+      for (const c of chats) {
+        if (!known[c.id]) socket.setSynced(c.id, c.lastSeq || 0);
+      }
+      const current = new Set(chats.map((/** @type {Chat} */ c) => c.id));
+      for (const id of Object.keys(known)) if (!current.has(id)) socket.forget(id);
+      void people.loadPresence();
+      receipts.acknowledgeDelivery();
+      void receipts.markReadIfVisible();
+    } catch { /* next reconnect tries again */ } finally {
+      refreshing = null;
+    }
+  }
+
+  /** @param {string} chatId */
+  async function openChat(chatId) {
+    const chat = state.chats.value[chatId];
+    if (!chat) return;
+    batch(() => {
+      state.activeChatId.value = chatId;
+      state.unreadMarker.value = chat.unreadCount > 0 ? { chatId, afterSeq: chat.readSeq } : null;
+      state.membersOpen.value = false;
+      state.dialog.value = null;
+      state.bellOpen.value = false;
+      state.search.value = '';
+      state.toasts.value = state.toasts.value.filter((t) => t.chatId !== chatId);
+      state.notifications.value = state.notifications.value.map((n) => n.chatId === chatId ? { ...n, seen: true } : n);
+    });
+    setUrl(chatId);
+    if (!store.entryOf(state, chatId).loaded) await history.loadLatest(chatId);
+    void receipts.markReadIfVisible();
+  }
+
+  function closeChat() {
+    batch(() => {
+      state.activeChatId.value = null;
+      state.membersOpen.value = false;
+      state.unreadMarker.value = null;
+    });
+    setUrl(null);
+  }
+
+  return { adoptChat, dropChat, refreshChats, openChat, closeChat };
+}
+
+/** @typedef {ReturnType<typeof createChats>} Chats */

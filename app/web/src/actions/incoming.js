@@ -1,0 +1,80 @@
+// What the socket client hands over: messages (live, sync and gap fetches alike) and other events,
+// each routed to the concern that owns it.
+import { batch } from '@preact/signals-core';
+import * as store from '../store.js';
+import { setUrl } from './url.js';
+
+/** @typedef {import('../state.js').AppState} AppState */
+/** @typedef {import('../state.js').Message} Message */
+
+/**
+ * @param {AppState} state
+ * @param {{
+ *   chats: import('./chats.js').Chats,
+ *   people: import('./people.js').People,
+ *   receipts: import('./receipts.js').Receipts,
+ *   typing: import('./typing.js').Typing,
+ *   notifications: import('./notifications.js').Notifications,
+ * }} deps
+ */
+export function createIncoming(state, { chats, people, receipts, typing, notifications }) {
+  /** @param {string} chatId */
+  const isOpenAndVisible = (chatId) => state.activeChatId.value === chatId && state.pageVisible.value;
+
+  /**
+   * De-duplicates, updates the chat row and unread count, and notifies about live messages
+   * from others in chats the user is not looking at.
+   * @param {string} chatId @param {Message[]} list @param {boolean} live
+   */
+  function ingest(chatId, list, live) {
+    const myId = state.me.value && state.me.value.id;
+    if (!state.chats.value[chatId]) void chats.refreshChats();
+    const fresh = store.mergeMessages(state, chatId, list);
+    if (!fresh.length) return;
+    const open = isOpenAndVisible(chatId);
+    let maxSeq = 0;
+    batch(() => {
+      for (const m of fresh) {
+        maxSeq = Math.max(maxSeq, m.seq || 0);
+        const fromOther = m.sender && m.sender.id !== myId;
+        // Own messages and messages shown in the open chat are read; the rest count as unread.
+        store.applyMessageToChat(state, m, fromOther && !open);
+        if (fromOther) store.setTyping(state, chatId, m.sender.id, false);
+        if (live && fromOther && !open && m.kind !== 'system') notifications.notifyMessage(chatId, m);
+      }
+    });
+    if (!fresh.some((m) => m.sender && m.sender.id !== myId)) return;
+    receipts.markDelivered(chatId, maxSeq);
+    if (open) void receipts.markReadIfVisible();
+  }
+
+  /** @param {string} name @param {any} p */
+  function onEvent(name, p) {
+    if (!p) return;
+    switch (name) {
+      case 'receipt':
+        store.applyReceipt(state, p);
+        return;
+      case 'typing':
+        typing.showRemote(p);
+        return;
+      case 'presence':
+        people.applyPresence(p);
+        return;
+      case 'chat:created':
+      case 'chat:updated':
+        if (p.chat) chats.adoptChat(p.chat);
+        return;
+      case 'chat:removed':
+        chats.dropChat(p.chatId);
+        if (!state.activeChatId.value) setUrl(null);
+        return;
+      case 'notification':
+        if (isOpenAndVisible(p.chatId)) return;
+        notifications.notify({ chatId: p.chatId, messageId: p.messageId, title: p.title || 'New message', body: p.body || '' });
+        return;
+    }
+  }
+
+  return { ingest, onEvent };
+}

@@ -1,0 +1,81 @@
+// Everything that changes state or talks to the server, built from one module per concern.
+// Components and main.js get the single object returned here; they never do I/O themselves.
+import { batch } from '@preact/signals-core';
+import { api, loadToken } from '../api.js';
+import { createSocketClient } from '../socket.js';
+import { createPeople } from './people.js';
+import { createReceipts } from './receipts.js';
+import { createHistory } from './history.js';
+import { createChats } from './chats.js';
+import { createMembership } from './membership.js';
+import { createNotifications } from './notifications.js';
+import { createTyping } from './typing.js';
+import { createSendQueue } from './send-queue.js';
+import { createIncoming } from './incoming.js';
+import { createSession } from './session.js';
+import { createUi } from './ui.js';
+
+/** @typedef {import('../state.js').AppState} AppState */
+
+/**
+ * @param {AppState} state
+ * @param {{ loadIo: () => Promise<(opts: object) => any> }} deps
+ */
+export function createActions(state, deps) {
+  // The socket's callbacks reach modules built below; it only calls them after socket.start(),
+  // which happens at sign-in, long after this function has returned.
+  const socket = createSocketClient({
+    loadIo: deps.loadIo,
+    getToken: loadToken,
+    fetchAfter: (chatId, afterSeq) => api.messages(chatId, { afterSeq, limit: 200 }),
+    onMessages: (chatId, list, live) => incoming.ingest(chatId, list, live),
+    onEvent: (name, payload) => incoming.onEvent(name, payload),
+    onStatus: (s) => {
+      batch(() => {
+        state.connection.value = s;
+        if (s === 'online') state.everConnected.value = true;
+      });
+    },
+    onConnected,
+    onUnauthorized: () => void session.signOut(),
+  });
+
+  const people = createPeople(state);
+  const receipts = createReceipts(state, socket);
+  const history = createHistory(state);
+  const chats = createChats(state, { socket, people, receipts, history });
+  const membership = createMembership(state, { chats });
+  const notifications = createNotifications(state, { openChat: chats.openChat });
+  const typing = createTyping(state, socket);
+  const sendQueue = createSendQueue(state, { socket, typing });
+  const incoming = createIncoming(state, { chats, people, receipts, typing, notifications });
+  const session = createSession(state, { socket, people, chats, sendQueue, receipts, notifications });
+  const ui = createUi(state, { people });
+
+  /** Catches up after every (re)connect: the queue, receipts, and what changed while away. */
+  /** @param {boolean} reconnect */
+  function onConnected(reconnect) {
+    sendQueue.flush(true);
+    receipts.acknowledgeDelivery();
+    // Presence changes are only pushed to connected sockets: re-read who is online now.
+    if (reconnect) void chats.refreshChats();
+    else void people.loadPresence();
+    void receipts.markReadIfVisible();
+  }
+
+  return {
+    boot: session.boot, signIn: session.signIn, signOut: session.signOut,
+    openChat: chats.openChat, closeChat: chats.closeChat, loadOlder: history.loadOlder,
+    markReadIfVisible: receipts.markReadIfVisible, setPageVisible: receipts.setPageVisible,
+    startDirect: membership.startDirect, createGroup: membership.createGroup, addMembers: membership.addMembers,
+    removeMember: membership.removeMember, leaveChat: membership.leaveChat,
+    sendMessage: sendQueue.sendMessage, retrySend: sendQueue.retrySend, discardFailed: sendQueue.discardFailed,
+    typingInput: typing.typingInput, stopTyping: typing.stopTyping,
+    setFilter: ui.setFilter, setSearch: ui.setSearch, setDraft: ui.setDraft, searchDirectory: people.searchDirectory,
+    openDialog: ui.openDialog, toggleMembers: ui.toggleMembers,
+    toggleBell: notifications.toggleBell, closeBell: notifications.closeBell, dismissToast: notifications.dismissToast,
+    requestNotificationPermission: notifications.requestNotificationPermission,
+  };
+}
+
+/** @typedef {ReturnType<typeof createActions>} Actions */
