@@ -23,10 +23,13 @@ import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { InProcessLog } from './pipeline/in-process-log.ts';
+import { createMessageLog } from './pipeline/create-message-log.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
-import { PresenceTracker } from './realtime/presence.ts';
+import { MemoryPresence } from './realtime/memory-presence.ts';
+import type { PresenceStore } from './realtime/presence-store.ts';
 import { RealtimeBus } from './realtime/realtime-bus.ts';
+import { RedisFanout } from './realtime/redis-fanout.ts';
+import { RedisPresence } from './realtime/redis-presence.ts';
 import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
 import type { Services } from './services.ts';
 
@@ -64,14 +67,24 @@ function listen(server: HttpServer, port: number, host: string): Promise<number>
 
 /** Starts every part of Chat-Flow in this process and returns a handle that stops them in order. */
 export async function startChatFlow(config: Config, logger: Logger): Promise<RunningChatFlow> {
-  const database = await openDatabase(config, logger);
+  // Redis first: a wrong REDIS_URL stops the start before anything else is opened.
+  const redis = config.redisUrl ? await RedisFanout.connect(config.redisUrl, logger) : undefined;
+  const database = await openDatabase(config, logger).catch(async (error: unknown) => {
+    await redis?.close();
+    throw error;
+  });
   const { knex } = database;
   await ensureFirstAdmin(knex, config, logger);
   const secret = await resolveInstallationSecret(knex, config.secret);
 
   const httpServer = createServer();
   const io = createSocketServer(httpServer);
+  await redis?.attach(io);
   const bus = new RealtimeBus(io);
+  const presence: PresenceStore = redis
+    ? new RedisPresence(redis.pub, redis.keys, bus, logger, config.presenceTtlSeconds)
+    : new MemoryPresence(bus);
+  await presence.start();
   const metrics = createMetrics();
   const writer = new MessageWriter(knex, bus, logger, metrics);
   const services: Services = {
@@ -87,9 +100,10 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
       loginAttempts: config.loginAttempts,
       logger,
     }),
-    log: new InProcessLog(writer, config.writerBatch, logger),
+    log: createMessageLog(config, writer, logger),
     watermarks: new WatermarkBuffer(knex, bus, logger),
-    presence: new PresenceTracker(bus),
+    presence,
+    redis,
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
   };
   attachRealtime(io, services);
@@ -113,11 +127,15 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     close: () =>
       (closing ??= (async () => {
         httpServer.close();
-        io.disconnectSockets(true);
+        // Only this replica's sockets: through the Redis adapter, disconnectSockets reaches every replica.
+        io.local.disconnectSockets(true);
         await services.log.close();
         await services.watermarks.flush();
+        // Before io.close, so the last offline broadcasts still go out through the adapter.
+        await services.presence.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections();
+        await redis?.close();
         await database.close();
         logger.info('Chat-Flow stopped');
       })()),

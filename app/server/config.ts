@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
+import { KAFKA_DEFAULTS, type KafkaSettings } from './pipeline/kafka-settings.ts';
 
 const ROLES = ['web', 'realtime', 'persist'] as const;
 
@@ -26,6 +27,11 @@ const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
   KAFKA_BROKERS: optionalString,
+  CHATFLOW_KAFKA_TOPIC: z.string().trim().min(1).default(KAFKA_DEFAULTS.topic),
+  CHATFLOW_KAFKA_GROUP: z.string().trim().min(1).default(KAFKA_DEFAULTS.groupId),
+  CHATFLOW_KAFKA_SESSION_TIMEOUT_MS: positiveInt(KAFKA_DEFAULTS.sessionTimeoutMs),
+  CHATFLOW_KAFKA_HEARTBEAT_MS: positiveInt(KAFKA_DEFAULTS.heartbeatIntervalMs),
+  CHATFLOW_KAFKA_REBALANCE_TIMEOUT_MS: positiveInt(KAFKA_DEFAULTS.rebalanceTimeoutMs),
   S3_ENDPOINT: optionalString,
   S3_ACCESS_KEY: optionalString,
   S3_SECRET_KEY: optionalString,
@@ -44,6 +50,7 @@ const envSchema = z.object({
   CHATFLOW_LOGIN_ATTEMPTS: positiveInt(10),
   CHATFLOW_EMBEDDED_DB_PORT: portNumber(0),
   CHATFLOW_WRITER_BATCH: positiveInt(500),
+  CHATFLOW_PRESENCE_TTL_SECONDS: positiveInt(30),
   CHATFLOW_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -57,6 +64,8 @@ export interface Config {
   databaseUrl?: string;
   redisUrl?: string;
   kafkaBrokers?: string[];
+  /** Set exactly when kafkaBrokers is: the message log then runs on Kafka. */
+  kafka?: KafkaSettings;
   s3?: { endpoint: string; accessKey: string; secretKey: string; bucket: string };
   clerk?: { jwtKey?: string; secretKey?: string; authorizedParties?: string[]; issuer?: string };
   admin: { email?: string; password?: string };
@@ -67,6 +76,8 @@ export interface Config {
   loginAttempts: number;
   embeddedDbPort: number;
   writerBatch: number;
+  /** With Redis: how long a replica's presence outlives its last refresh (refreshed every third). */
+  presenceTtlSeconds: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
@@ -119,13 +130,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
 
   const clerkConfigured = Boolean(e.CLERK_JWT_KEY || e.CLERK_SECRET_KEY);
+  const kafkaBrokers = e.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const kafka: KafkaSettings | undefined = kafkaBrokers?.length
+    ? {
+        brokers: kafkaBrokers,
+        topic: e.CHATFLOW_KAFKA_TOPIC,
+        groupId: e.CHATFLOW_KAFKA_GROUP,
+        sessionTimeoutMs: e.CHATFLOW_KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: e.CHATFLOW_KAFKA_HEARTBEAT_MS,
+        rebalanceTimeoutMs: e.CHATFLOW_KAFKA_REBALANCE_TIMEOUT_MS,
+      }
+    : undefined;
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.CHATFLOW_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
-    kafkaBrokers: e.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers,
+    kafka,
     s3: e.S3_ENDPOINT
       ? { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY!, secretKey: e.S3_SECRET_KEY!, bucket: e.S3_BUCKET! }
       : undefined,
@@ -146,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttempts: e.CHATFLOW_LOGIN_ATTEMPTS,
     embeddedDbPort: e.CHATFLOW_EMBEDDED_DB_PORT,
     writerBatch: e.CHATFLOW_WRITER_BATCH,
+    presenceTtlSeconds: e.CHATFLOW_PRESENCE_TTL_SECONDS,
     trustProxy: e.CHATFLOW_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
   };
@@ -170,7 +194,7 @@ export function describeConfig(config: Config): Record<string, string> {
     CHATFLOW_DATA_DIR: config.dataDir,
     DATABASE_URL: config.databaseUrl ? maskUrl(config.databaseUrl) : `(embedded PostgreSQL in ${config.dataDir}/db)`,
     REDIS_URL: config.redisUrl ? maskUrl(config.redisUrl) : '(in-process)',
-    KAFKA_BROKERS: config.kafkaBrokers?.join(',') ?? '(in-process log)',
+    KAFKA_BROKERS: config.kafka ? `${config.kafka.brokers.join(',')} (topic ${config.kafka.topic}, group ${config.kafka.groupId})` : '(in-process log)',
     S3_ENDPOINT: config.s3?.endpoint ?? `(files in ${config.dataDir}/media)`,
     S3_SECRET_KEY: mask('S3_SECRET_KEY', config.s3?.secretKey),
     CLERK: config.clerk ? `enabled (${config.clerk.jwtKey ? 'PEM key' : 'secret key'})` : '(built-in accounts only)',

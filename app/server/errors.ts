@@ -29,7 +29,9 @@ const PG_FOREIGN_KEY = '23503';
 /** Maps driver errors to client errors; anything unknown becomes a 500 that hides internals. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
+  // objection wraps driver errors; the PostgreSQL code is then on the native error.
+  const wrapped = error as { code?: unknown; nativeError?: { code?: unknown } } | null;
+  const code = wrapped?.nativeError?.code ?? wrapped?.code;
   if (code === PG_UNIQUE_VIOLATION) return conflict('conflict', 'That already exists.');
   if (code === PG_INVALID_TEXT) return notFound();
   if (code === PG_FOREIGN_KEY) return notFound();

@@ -6,8 +6,9 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { MessageLog } from './pipeline/message-log.ts';
-import type { PresenceTracker } from './realtime/presence.ts';
+import type { PresenceStore } from './realtime/presence-store.ts';
 import type { RealtimeBus } from './realtime/realtime-bus.ts';
+import type { RedisFanout } from './realtime/redis-fanout.ts';
 
 /** The running parts every route and socket handler may use; built once at start. */
 export interface Services {
@@ -18,7 +19,9 @@ export interface Services {
   bus: RealtimeBus;
   log: MessageLog;
   watermarks: WatermarkBuffer;
-  presence: PresenceTracker;
+  presence: PresenceStore;
+  /** Set when REDIS_URL is: the connections behind fan-out and presence, checked by /readyz. */
+  redis?: RedisFanout;
   messageLimiter: RateLimiter;
   metrics: Metrics;
 }

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { findKafka } from './kafka-broker.ts';
+import { findRedis } from './redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,7 +49,21 @@ export default async function setup(project: TestProject) {
     throw new Error(`PostgreSQL is not reachable at ${url}: start it (bash .ci/run does) or set TEST_DATABASE_URL.`);
   }
   project.provide('adminDatabaseUrl', url);
+  // Kafka after PostgreSQL, so that a failed database check leaves no broker running.
+  const kafka = await findKafka().catch(async (error: unknown) => {
+    await stop?.();
+    throw error;
+  });
+  project.provide('kafkaBrokers', kafka.brokers);
+  const redis = await findRedis().catch(async (error: unknown) => {
+    await kafka.stop();
+    await stop?.();
+    throw error;
+  });
+  project.provide('redisUrl', redis.url);
   return async () => {
+    await redis.stop();
+    await kafka.stop();
     await stop?.();
   };
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { createUser } from '../commands/user-commands.ts';
 import type { Config } from '../config.ts';
+import { toAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 const DEFAULT_ADMIN_EMAIL = 'admin@chatflow.local';
@@ -21,6 +22,7 @@ export async function ensureFirstAdmin(knex: Knex, config: Config, logger: Logge
     }
     logger.info({ email }, 'first admin created');
   } catch (error) {
-    if ((error as { code?: string }).code !== 'email_taken') throw error;
+    // Another replica created it first (seen by our check, or only by the unique index).
+    if (toAppError(error).status !== 409) throw error;
   }
 }

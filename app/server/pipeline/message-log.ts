@@ -13,4 +13,6 @@ export interface MessageLog {
   append(record: LogRecord): Promise<AppendResult>;
   /** Stops accepting, then waits until everything appended is written. */
   close(): Promise<void>;
+  /** Whether the log's backing service answers, for /readyz; absent when it is in-process. */
+  ready?(): Promise<boolean>;
 }

@@ -55,6 +55,8 @@ export function attachRealtime(io: Server, services: Services) {
       socket.disconnect(true);
       return;
     }
+    // A socket that left while its rooms were joined never fires 'disconnect' for us: count it not at all.
+    if (!socket.connected) return;
     services.presence.connected(user.id);
     socket.on('disconnect', () => services.presence.disconnected(user.id));
     socket.emit('ready', { userId: user.id });

@@ -14,6 +14,9 @@ export function healthRoutes() {
       .raw('select 1')
       .then(() => 'ok' as const)
       .catch(() => 'failing' as const);
+    if (ctx.services.redis) checks.redis = await ctx.services.redis.check();
+    const log = ctx.services.log;
+    if (log.ready) checks.kafka = (await log.ready()) ? 'ok' : 'failing';
     const ready = Object.values(checks).every((state) => state === 'ok');
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks };

@@ -27,9 +27,9 @@ export function userRoutes() {
     ctx.body = { users: (await search).map(presentUser) };
   });
 
-  router.get('/api/presence', (ctx) => {
+  router.get('/api/presence', async (ctx) => {
     requirePrincipal(ctx);
-    ctx.body = { presence: ctx.services.presence.online() };
+    ctx.body = { presence: await ctx.services.presence.online() };
   });
 
   return router;

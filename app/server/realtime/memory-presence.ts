@@ -1,16 +1,8 @@
+import type { PresenceEntry, PresenceStore } from './presence-store.ts';
 import type { RealtimeBus } from './realtime-bus.ts';
 
-export interface PresenceEntry {
-  userId: string;
-  online: boolean;
-  lastSeenAt: string;
-}
-
-/**
- * Who is online, counted by open sockets per user. In memory: one process sees all its sockets;
- * several replicas need the Redis-backed store that replaces this one.
- */
-export class PresenceTracker {
+/** Presence counted by open sockets per user. One process sees all its sockets: no REDIS_URL. */
+export class MemoryPresence implements PresenceStore {
   private readonly connections = new Map<string, number>();
   private readonly lastSeen = new Map<string, string>();
 
@@ -33,9 +25,13 @@ export class PresenceTracker {
     this.bus.toEveryone('presence', this.entry(userId, false));
   }
 
-  online(): PresenceEntry[] {
+  async online(): Promise<PresenceEntry[]> {
     return [...this.connections.keys()].map((userId) => this.entry(userId, true));
   }
+
+  async start(): Promise<void> {}
+
+  async close(): Promise<void> {}
 
   private entry(userId: string, online: boolean): PresenceEntry {
     const lastSeenAt = online ? new Date().toISOString() : (this.lastSeen.get(userId) ?? new Date().toISOString());

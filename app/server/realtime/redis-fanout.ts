@@ -1,0 +1,84 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Server } from 'socket.io';
+import type { Logger } from '../logger.ts';
+import { redisKeys, type RedisKeys } from './redis-keys.ts';
+
+const CONNECT_TIMEOUT_MS = 5000;
+const PING_TIMEOUT_MS = 1000;
+
+function maskedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '****';
+  return parsed.toString();
+}
+
+/**
+ * The Redis connections of one replica: `pub` publishes broadcasts and runs presence commands,
+ * `sub` sits in subscriber mode for the Socket.IO adapter (a subscribed connection runs nothing else).
+ */
+export class RedisFanout {
+  private constructor(
+    readonly pub: Redis,
+    private readonly sub: Redis,
+    readonly keys: RedisKeys,
+  ) {}
+
+  /**
+   * Connects both clients or fails with one line naming REDIS_URL: a wrong URL is a configuration
+   * mistake best reported at start. Later outages are survived (ioredis reconnects and
+   * resubscribes) and reported by /readyz.
+   */
+  static async connect(url: string, logger: Logger): Promise<RedisFanout> {
+    const options = { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS };
+    const pub = new Redis(url, { ...options, connectionName: 'chatflow-pub' });
+    const sub = new Redis(url, { ...options, connectionName: 'chatflow-sub' });
+    // ioredis emits every reconnect failure as 'error'; without a listener they are silent, so log them.
+    let firstError: Error | undefined;
+    for (const client of [pub, sub]) {
+      client.on('error', (error: Error) => {
+        firstError ??= error;
+        logger.warn({ err: error }, 'redis connection error');
+      });
+    }
+    try {
+      await Promise.all([pub.connect(), sub.connect()]);
+    } catch (error) {
+      pub.disconnect();
+      sub.disconnect();
+      // connect() may reject with a bare "Connection is closed."; the socket error says why.
+      const reason = (firstError ?? (error instanceof Error ? error : new Error(String(error)))).message;
+      throw new Error(`REDIS_URL: cannot reach Redis at ${maskedUrl(url)} (${reason})`);
+    }
+    return new RedisFanout(pub, sub, redisKeys(pub.options.db ?? 0));
+  }
+
+  /** Makes every emit, room change and disconnect of `io` reach the sockets of every replica. */
+  async attach(io: Server): Promise<void> {
+    io.adapter(createAdapter(this.pub, this.sub, { key: this.keys.adapter }));
+    // Replies come in command order: once this PING answers, the adapter's subscriptions are in place.
+    await this.sub.ping();
+  }
+
+  async check(): Promise<'ok' | 'failing'> {
+    if (this.pub.status !== 'ready') return 'failing';
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'failing'>((resolve) => (timer = setTimeout(() => resolve('failing'), PING_TIMEOUT_MS)));
+    const ping = this.pub.ping().then(
+      () => 'ok' as const,
+      () => 'failing' as const,
+    );
+    try {
+      return await Promise.race([ping, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** QUIT lets queued commands finish; with Redis unreachable it would wait, so just drop the socket. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [this.pub, this.sub].map((client) => (client.status === 'ready' ? client.quit().then(() => undefined, () => client.disconnect()) : client.disconnect())),
+    );
+  }
+}
