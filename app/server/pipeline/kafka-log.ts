@@ -1,18 +1,13 @@
 import { Partitioners, type Admin, type Producer } from 'kafkajs';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { BatchingQueue } from './batching-queue.ts';
 import { createKafkaClient } from './kafka-client.ts';
 import type { KafkaSettings } from './kafka-settings.ts';
 import { KafkaWriterConsumer } from './kafka-writer-consumer.ts';
 import { logRecordSchema, type LogRecord } from './log-record.ts';
 import type { AppendResult, MessageLog } from './message-log.ts';
 import type { MessageWriter } from './message-writer.ts';
-
-interface Pending {
-  record: LogRecord;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
 // Records per produce request: large enough for load, small enough for the default 1 MB request limit.
 const MAX_PRODUCE_BATCH = 500;
@@ -35,8 +30,7 @@ export class KafkaLog implements MessageLog {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly consumer?: KafkaWriterConsumer;
-  private queue: Pending[] = [];
-  private draining: Promise<void> | null = null;
+  private readonly queue: BatchingQueue<LogRecord, AppendResult>;
   private connecting: Promise<void> | null = null;
   private adminConnecting: Promise<void> | null = null;
   private closed = false;
@@ -54,6 +48,7 @@ export class KafkaLog implements MessageLog {
     // Readiness must answer fast: no retries behind /readyz.
     this.admin = createKafkaClient(settings, logger, 0).admin();
     if (options.writer) this.consumer = new KafkaWriterConsumer(kafka, settings, options.writer, options.writerBatch, logger);
+    this.queue = new BatchingQueue(MAX_PRODUCE_BATCH, (records) => this.produce(records));
   }
 
   /** Connects the producer and joins the writer group in the background; failures are retried later. */
@@ -65,19 +60,13 @@ export class KafkaLog implements MessageLog {
   append(record: LogRecord): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new AppError(503, 'unavailable', 'The server is shutting down; try again.'));
     // The consumer trusts nothing, but what we write ourselves must be a valid record.
-    const valid = logRecordSchema.parse(record);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record: valid, resolve, reject });
-      this.draining ??= this.drain().finally(() => {
-        this.draining = null;
-      });
-    });
+    return this.queue.push(logRecordSchema.parse(record));
   }
 
   /** Flushes what was appended, disconnects the producer, then stops the writer (which commits what it wrote). */
   async close(): Promise<void> {
     this.closed = true;
-    await this.draining;
+    await this.queue.drained();
     await this.producer.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'kafka producer disconnect failed'));
     await this.consumer?.stop();
     await this.admin.disconnect().catch(() => undefined);
@@ -114,23 +103,19 @@ export class KafkaLog implements MessageLog {
     return this.connecting;
   }
 
-  private async drain(): Promise<void> {
-    // Let the current tick's sends join the first request.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_PRODUCE_BATCH);
-      try {
-        await this.connect();
-        await this.producer.send({
-          topic: this.settings.topic,
-          acks: -1,
-          messages: batch.map((p) => ({ key: p.record.chatId, value: JSON.stringify(p.record) })),
-        });
-        for (const pending of batch) pending.resolve({});
-      } catch (error) {
-        this.logger.error({ err: error, size: batch.length }, 'kafka produce failed; senders will retry');
-        for (const pending of batch) pending.reject(unavailable());
-      }
+  /** One produce request for everything queued meanwhile; acked only when every in-sync replica has it. */
+  private async produce(records: LogRecord[]) {
+    try {
+      await this.connect();
+      await this.producer.send({
+        topic: this.settings.topic,
+        acks: -1,
+        messages: records.map((record) => ({ key: record.chatId, value: JSON.stringify(record) })),
+      });
+      return records.map(() => ({ ok: true as const, value: {} }));
+    } catch (error) {
+      this.logger.error({ err: error, size: records.length }, 'kafka produce failed; senders will retry');
+      throw unavailable();
     }
   }
 }
