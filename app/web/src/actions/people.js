@@ -45,6 +45,9 @@ export function createPeople(state) {
 
   /** @param {{userId: string, online?: boolean, lastSeenAt?: string|null}} p a 'presence' event */
   function applyPresence(p) {
+    const known = state.presence.value[p.userId];
+    // Across replicas two changes can arrive out of order: the later one by its time wins.
+    if (known && known.lastSeenAt && p.lastSeenAt && p.lastSeenAt < known.lastSeenAt) return;
     state.presence.value = { ...state.presence.value, [p.userId]: presenceOf(p) };
   }
 
