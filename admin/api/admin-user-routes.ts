@@ -1,13 +1,14 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { createUser, updateUser } from '../../app/server/commands/user-commands.ts';
-import { forbidden, invalidInput, notFound } from '../../app/server/errors.ts';
-import { requirePrincipal, type AppContext, type AppCustom, type AppState } from '../../app/server/http/context.ts';
+import { createUser, resetPassword, updateUser } from '../../app/server/commands/user-commands.ts';
+import { notFound } from '../../app/server/errors.ts';
+import type { AppCustom, AppState } from '../../app/server/http/context.ts';
 import { likePattern } from '../../app/server/http/routes/user-routes.ts';
 import { User } from '../../app/server/models/user.ts';
 import { isUuid } from '../../app/server/ids.ts';
 import { presentUser } from '../../app/server/presenters/user.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
+import { decodeNameCursor, encodeNameCursor, requireAdmin } from './require-admin.ts';
 
 const createSchema = z.object({
   email: z.email().max(320),
@@ -23,32 +24,12 @@ const updateSchema = z
   })
   .strict()
   .refine((input) => Object.keys(input).length > 0, 'nothing to change');
+const passwordSchema = z.object({ password: z.string().min(8, 'password: at least 8 characters').max(200).optional() }).strict();
 const listSchema = z.object({
   query: z.string().max(200).default(''),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
-
-/** The whole admin API is for admins only; everyone else gets 403. */
-function requireAdmin(ctx: AppContext) {
-  const principal = requirePrincipal(ctx);
-  if (principal.user.role !== 'admin') throw forbidden('Only administrators can do that.');
-  return principal.user;
-}
-
-// Keyset pagination on (lower(name), id): exact strings, so no row is skipped or repeated.
-const encodeCursor = (user: User) => Buffer.from(JSON.stringify([user.name.toLowerCase(), user.id])).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw invalidInput('cursor: not a cursor this server returned');
-}
 
 export function adminUserRoutes() {
   const router = new Router<AppState, AppCustom>();
@@ -69,6 +50,15 @@ export function adminUserRoutes() {
     ctx.body = { user: presentUser(user) };
   });
 
+  // Ends every session and socket of the user; a generated password is returned this once only.
+  router.post('/api/admin/users/:id/password', async (ctx) => {
+    const admin = requireAdmin(ctx);
+    if (!isUuid(ctx.params.id!)) throw notFound('User');
+    const { password } = validate(passwordSchema, ctx.request.body ?? {});
+    const result = await resetPassword(ctx.services, admin, ctx.params.id!, password, ctx.ip);
+    ctx.body = result.password ? { password: result.password } : {};
+  });
+
   router.get('/api/admin/users', async (ctx) => {
     requireAdmin(ctx);
     const { query, limit, cursor } = validate(listSchema, ctx.query);
@@ -78,12 +68,12 @@ export function adminUserRoutes() {
       search.where((q) => q.whereILike('name', pattern).orWhereILike('email', pattern));
     }
     if (cursor) {
-      const [name, id] = decodeCursor(cursor);
+      const [name, id] = decodeNameCursor(cursor);
       search.whereRaw('(lower(name), id) > (?, ?::uuid)', [name, id]);
     }
     const rows = await search;
     const page = rows.slice(0, limit);
-    ctx.body = { users: page.map(presentUser), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+    ctx.body = { users: page.map(presentUser), nextCursor: rows.length > limit ? encodeNameCursor(page[page.length - 1]!.name, page[page.length - 1]!.id) : null };
   });
 
   return router;

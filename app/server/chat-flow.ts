@@ -2,6 +2,10 @@ import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { adminAuditRoutes } from '../../admin/api/admin-audit-routes.ts';
+import { adminGroupRoutes } from '../../admin/api/admin-group-routes.ts';
+import { adminSettingsRoutes } from '../../admin/api/admin-settings-routes.ts';
+import { adminStatsRoutes } from '../../admin/api/admin-stats-routes.ts';
 import { adminUserRoutes } from '../../admin/api/admin-user-routes.ts';
 import { ClerkVerifier } from './auth/clerk-verifier.ts';
 import { Identity } from './auth/identity.ts';
@@ -32,6 +36,7 @@ import { RedisFanout } from './realtime/redis-fanout.ts';
 import { RedisPresence } from './realtime/redis-presence.ts';
 import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
 import type { Services } from './services.ts';
+import { SettingsService } from './settings/settings-service.ts';
 
 export interface RunningChatFlow {
   url: string;
@@ -52,7 +57,9 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(staticFiles);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
-  for (const router of [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes(), adminUserRoutes()]) {
+  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes()];
+  const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes()];
+  for (const router of [...routers, ...adminRouters]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;
@@ -105,6 +112,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     presence,
     redis,
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
+    settings: new SettingsService(knex),
   };
   attachRealtime(io, services);
   const handleHttp = createHttpApp(services).callback();

@@ -9,6 +9,7 @@ import type { MessageLog } from './pipeline/message-log.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
 import type { RealtimeBus } from './realtime/realtime-bus.ts';
 import type { RedisFanout } from './realtime/redis-fanout.ts';
+import type { SettingsService } from './settings/settings-service.ts';
 
 /** The running parts every route and socket handler may use; built once at start. */
 export interface Services {
@@ -24,4 +25,6 @@ export interface Services {
   redis?: RedisFanout;
   messageLimiter: RateLimiter;
   metrics: Metrics;
+  /** Admin settings (upload limits, retention, registration), cached. */
+  settings: SettingsService;
 }

@@ -3,6 +3,7 @@ import { invalidInput, notFound } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { authorizeManageGroup, authorizeRemoveMember, requireMembership } from '../policies/chat-policy.ts';
 import type { Services } from '../services.ts';
+import { audit } from './audit.ts';
 import { announceChat } from './chat-events.ts';
 import { appendSystemMessage } from './system-message.ts';
 
@@ -42,19 +43,37 @@ export async function openDirectChat(services: Services, me: User, otherUserId: 
   return { chatId: existing.id, created: false };
 }
 
+/** A member creating a group is its owner. */
 export async function createGroup(services: Services, me: User, name: string, memberIds: string[]) {
-  const others = [...new Set(memberIds)].filter((id) => id !== me.id);
+  return insertGroup(services, me, { name, ownerId: me.id, memberIds });
+}
+
+/**
+ * An admin acting from the console: the change is written to the audit log in the same
+ * transaction, and the admin needs no membership (callers check that the group exists).
+ */
+export interface AuditedBy {
+  ip?: string;
+}
+
+/** The owner and members (all active) in one transaction; each of them hears chat:created. */
+export async function insertGroup(services: Services, actor: User, group: { name: string; ownerId: string; memberIds: string[] }, audited?: AuditedBy) {
+  const others = [...new Set(group.memberIds)].filter((id) => id !== group.ownerId);
   if (others.length + 1 > MAX_GROUP_MEMBERS) throw invalidInput(`memberIds: a group has at most ${MAX_GROUP_MEMBERS} members`);
-  await requireActiveUsers(services.knex, others);
+  await requireActiveUsers(services.knex, [group.ownerId, ...others]);
   const chatId = await services.knex.transaction(async (trx) => {
-    const [chat] = (await trx('chats').insert({ kind: 'group', name, createdBy: me.id }).returning('id')) as { id: string }[];
+    const [chat] = (await trx('chats').insert({ kind: 'group', name: group.name, createdBy: actor.id }).returning('id')) as { id: string }[];
     await trx('chatMembers').insert([
-      { chatId: chat!.id, userId: me.id, role: 'owner' },
+      { chatId: chat!.id, userId: group.ownerId, role: 'owner' },
       ...others.map((userId) => ({ chatId: chat!.id, userId, role: 'member' })),
     ]);
+    if (audited) {
+      const details = { name: group.name, ownerId: group.ownerId, memberIds: others };
+      await audit(trx, { actorId: actor.id, action: 'group.create', targetType: 'chat', targetId: chat!.id, details, ip: audited.ip });
+    }
     return chat!.id;
   });
-  const everyone = [me.id, ...others];
+  const everyone = [group.ownerId, ...others];
   services.bus.joinChat(everyone, chatId);
   await announceChat(services, chatId, 'chat:created', everyone);
   return chatId;
@@ -63,25 +82,44 @@ export async function createGroup(services: Services, me: User, name: string, me
 export async function renameGroup(services: Services, me: User, chatId: string, name: string) {
   const membership = await requireMembership(services.knex, chatId, me.id);
   authorizeManageGroup(membership, me);
-  await services.knex('chats').where({ id: chatId }).update({ name, updatedAt: new Date() });
-  await appendSystemMessage(services, chatId, me.id, `${me.name} renamed the group to "${name}"`);
+  await changeGroupName(services, me, chatId, name);
+}
+
+/** Renames an existing group (authorized by the caller), with a system notice and chat:updated. */
+export async function changeGroupName(services: Services, actor: User, chatId: string, name: string, audited?: AuditedBy) {
+  await services.knex.transaction(async (trx) => {
+    await trx('chats').where({ id: chatId }).update({ name, updatedAt: new Date() });
+    if (audited) await audit(trx, { actorId: actor.id, action: 'group.rename', targetType: 'chat', targetId: chatId, details: { name }, ip: audited.ip });
+  });
+  await appendSystemMessage(services, chatId, actor.id, `${actor.name} renamed the group to "${name}"`);
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }
 
 export async function addMembers(services: Services, me: User, chatId: string, userIds: string[]) {
   const membership = await requireMembership(services.knex, chatId, me.id);
   authorizeManageGroup(membership, me);
+  await addGroupMembers(services, me, chatId, userIds);
+}
+
+/** Adds active users to an existing group (authorized by the caller); those already in are skipped. */
+export async function addGroupMembers(services: Services, actor: User, chatId: string, userIds: string[], audited?: AuditedBy) {
   const users = await requireActiveUsers(services.knex, userIds);
-  const inserted = (await services.knex('chatMembers')
-    .insert(users.map((u) => ({ chatId, userId: u.id, role: 'member' })))
-    .onConflict(['chatId', 'userId'])
-    .ignore()
-    .returning('userId')) as { userId: string }[];
-  const added = inserted.map((row) => row.userId);
+  const added = await services.knex.transaction(async (trx) => {
+    const inserted = (await trx('chatMembers')
+      .insert(users.map((u) => ({ chatId, userId: u.id, role: 'member' })))
+      .onConflict(['chatId', 'userId'])
+      .ignore()
+      .returning('userId')) as { userId: string }[];
+    const ids = inserted.map((row) => row.userId);
+    if (audited && ids.length > 0) {
+      await audit(trx, { actorId: actor.id, action: 'group.members.add', targetType: 'chat', targetId: chatId, details: { userIds: ids }, ip: audited.ip });
+    }
+    return ids;
+  });
   if (added.length === 0) return;
   services.bus.joinChat(added, chatId);
   const names = users.filter((u) => added.includes(u.id)).map((u) => u.name);
-  await appendSystemMessage(services, chatId, me.id, `${me.name} added ${names.join(', ')}`);
+  await appendSystemMessage(services, chatId, actor.id, `${actor.name} added ${names.join(', ')}`);
   await announceChat(services, chatId, 'chat:created', added);
   await announceChat(services, chatId, 'chat:updated', (await memberIdsOf(services.knex, chatId)).filter((id) => !added.includes(id)));
 }
@@ -89,6 +127,11 @@ export async function addMembers(services: Services, me: User, chatId: string, u
 export async function removeMember(services: Services, me: User, chatId: string, userId: string) {
   const membership = await requireMembership(services.knex, chatId, me.id);
   authorizeRemoveMember(membership, me, userId);
+  await removeGroupMember(services, me, chatId, userId);
+}
+
+/** Removes one member of an existing group (authorized by the caller); 404 when not a member. */
+export async function removeGroupMember(services: Services, actor: User, chatId: string, userId: string, audited?: AuditedBy) {
   const removed = await services.knex.transaction(async (trx) => {
     const target = (await trx('chatMembers as m').join('users as u', 'u.id', 'm.userId').where({ 'm.chatId': chatId, 'm.userId': userId }).first('u.name', 'm.role')) as
       | { name: string; role: string }
@@ -103,17 +146,19 @@ export async function removeMember(services: Services, me: User, chatId: string,
         if (heir) await trx('chatMembers').where({ chatId, userId: heir.userId }).update({ role: 'owner' });
       }
     }
+    if (audited) await audit(trx, { actorId: actor.id, action: 'group.members.remove', targetType: 'chat', targetId: chatId, details: { userId }, ip: audited.ip });
     return target;
   });
   if (!removed) throw notFound('Member');
   services.bus.leaveChat([userId], chatId);
   services.bus.toUser(userId, 'chat:removed', { chatId });
-  const body = userId === me.id ? `${me.name} left` : `${me.name} removed ${removed.name}`;
-  await appendSystemMessage(services, chatId, me.id, body);
+  const body = userId === actor.id ? `${actor.name} left` : `${actor.name} removed ${removed.name}`;
+  await appendSystemMessage(services, chatId, actor.id, body);
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }
 
-async function memberIdsOf(knex: Knex, chatId: string): Promise<string[]> {
+/** Who is in a chat now: the audience of chat:updated, and of chat:removed when a group is deleted. */
+export async function memberIdsOf(knex: Knex, chatId: string): Promise<string[]> {
   const rows = (await knex('chatMembers').where({ chatId }).select('userId')) as { userId: string }[];
   return rows.map((row) => row.userId);
 }

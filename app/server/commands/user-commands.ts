@@ -57,3 +57,21 @@ export async function updateUser(services: Services, actor: User, userId: string
   }
   return user;
 }
+
+/**
+ * Sets a user's password (or a generated one-time one, returned once), then ends every session and
+ * disconnects every socket, so whoever held the old credentials is out at once.
+ */
+export async function resetPassword(services: Services, actor: User, userId: string, password: string | undefined, ip?: string) {
+  const generated = password ? undefined : generatePassword();
+  const passwordHash = await hashPassword(password ?? generated!);
+  await services.knex.transaction(async (trx) => {
+    const existing = await User.query(trx).findById(userId).forUpdate();
+    if (!existing) throw notFound('User');
+    await User.query(trx).patch({ passwordHash, updatedAt: new Date() }).where({ id: userId });
+    await audit(trx, { actorId: actor.id, action: 'user.password_reset', targetType: 'user', targetId: userId, details: { generated: generated !== undefined }, ip });
+  });
+  await services.identity.revokeSessions(userId);
+  services.bus.disconnectUser(userId);
+  return { password: generated };
+}

@@ -18,7 +18,9 @@ export class InProcessLog implements MessageLog {
       try {
         const outcomes = await writer.writeBatch(records);
         return outcomes.map((outcome) =>
-          outcome.status === 'rejected' ? { ok: false, error: new AppError(404, outcome.code, outcome.message) } : { ok: true, value: { seq: outcome.seq } },
+          outcome.status === 'rejected'
+            ? { ok: false, error: new AppError(outcome.code === 'forbidden' ? 403 : 404, outcome.code, outcome.message) }
+            : { ok: true, value: { seq: outcome.seq } },
         );
       } catch (error) {
         logger.error({ err: error, size: records.length }, 'message batch failed; senders will retry');

@@ -17,4 +17,7 @@ export type LogRecord = z.infer<typeof logRecordSchema>;
 export type WriteOutcome =
   | { status: 'written'; id: string; seq: number }
   | { status: 'duplicate'; id: string; seq: number }
-  | { status: 'rejected'; id: string; code: 'not_found'; message: string };
+  | { status: 'rejected'; id: string; code: 'not_found' | 'forbidden'; message: string };
+
+/** Why an archived group refuses a message, at the front door and in the writer alike. */
+export const ARCHIVED_MESSAGE = 'This group is archived.';

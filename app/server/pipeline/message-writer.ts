@@ -3,13 +3,14 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { presentMessage, type MessageRecord } from '../presenters/message.ts';
 import type { RealtimeBus } from '../realtime/realtime-bus.ts';
-import type { LogRecord, WriteOutcome } from './log-record.ts';
+import { ARCHIVED_MESSAGE, type LogRecord, type WriteOutcome } from './log-record.ts';
 
 interface ChatState {
   id: string;
   kind: 'direct' | 'group';
   name: string | null;
   lastSeq: number;
+  archivedAt: Date | null;
 }
 
 const NOTIFICATION_BODY_LENGTH = 140;
@@ -43,7 +44,7 @@ export class MessageWriter {
   private async persist(trx: Knex.Transaction, records: LogRecord[], now: Date) {
     const chatIds = [...new Set(records.map((r) => r.chatId))].sort();
     // Row locks in a fixed order: writers on other replicas wait instead of deadlocking.
-    const chatRows = await trx('chats').whereIn('id', chatIds).orderBy('id').forUpdate().select<ChatState[]>('id', 'kind', 'name', 'lastSeq');
+    const chatRows = await trx('chats').whereIn('id', chatIds).orderBy('id').forUpdate().select<ChatState[]>('id', 'kind', 'name', 'lastSeq', 'archivedAt');
     const chats = new Map(chatRows.map((c) => [c.id, { ...c, muted: [] as string[] }]));
     const senderIds = [...new Set(records.map((r) => r.senderId))];
     // One connection runs one query at a time: sequential awaits, not Promise.all.
@@ -63,8 +64,15 @@ export class MessageWriter {
         continue;
       }
       const chat = chats.get(record.chatId);
-      if (!chat || !members.has(`${record.chatId}:${record.senderId}`)) {
+      // System notices come only from server commands, which authorized the change themselves
+      // (an admin outside the group, a member who just left); they also mark archiving.
+      const system = record.kind === 'system';
+      if (!chat || (!system && !members.has(`${record.chatId}:${record.senderId}`))) {
         outcomes.push({ status: 'rejected', id: record.id, code: 'not_found', message: 'Chat not found.' });
+        continue;
+      }
+      if (chat.archivedAt && !system) {
+        outcomes.push({ status: 'rejected', id: record.id, code: 'forbidden', message: ARCHIVED_MESSAGE });
         continue;
       }
       chat.lastSeq += 1;

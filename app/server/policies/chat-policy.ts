@@ -10,6 +10,8 @@ export interface Membership {
   kind: ChatKind;
   role: MemberRole;
   lastSeq: number;
+  /** Set when an admin archived the group: it keeps its history and refuses new messages. */
+  archivedAt: Date | null;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function requireMembership(knex: Knex, chatId: string, userId: stri
   const row = (await knex('chatMembers as m')
     .join('chats as c', 'c.id', 'm.chatId')
     .where({ 'm.chatId': chatId, 'm.userId': userId })
-    .first('c.id as chatId', 'c.kind', 'm.role', 'c.lastSeq')) as Membership | undefined;
+    .first('c.id as chatId', 'c.kind', 'm.role', 'c.lastSeq', 'c.archivedAt')) as Membership | undefined;
   if (!row) throw notFound('Chat');
   return row;
 }

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { sendMessage } from '../../commands/message-sender.ts';
-import { invalidInput } from '../../errors.ts';
+import { forbidden, invalidInput } from '../../errors.ts';
+import { ARCHIVED_MESSAGE } from '../../pipeline/log-record.ts';
 import { requireMembership } from '../../policies/chat-policy.ts';
 import { presentMessage } from '../../presenters/message.ts';
 import { MAX_PAGE, readHistory } from '../../queries/message-history.ts';
@@ -32,7 +33,9 @@ export function messageRoutes() {
   // For bots and integrations: the same path as the socket's message:send.
   router.post('/api/chats/:id/messages', async (ctx) => {
     const { user } = requirePrincipal(ctx);
-    await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
+    const chat = await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
+    // Free here (the membership row carries it); the writer checks again under the chat's row lock.
+    if (chat.archivedAt) throw forbidden(ARCHIVED_MESSAGE);
     const input = validate(sendMessageSchema, { ...(ctx.request.body as object), chatId: ctx.params.id });
     ctx.status = 201;
     ctx.body = await sendMessage(ctx.services, user, input);

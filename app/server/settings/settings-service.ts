@@ -1,0 +1,91 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { audit } from '../commands/audit.ts';
+import type { User } from '../models/user.ts';
+
+const MIB = 1024 * 1024;
+// "type/subtype" or "type/*", as the upload check compares them against the sniffed type.
+const mimePattern = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
+
+/** Every admin setting, each with its own check; stored one row per key in the settings table. */
+export const settingsSchema = z.object({
+  uploadMaxBytes: z.number().int().min(1, 'uploadMaxBytes: at least 1').max(10 * 1024 * MIB, 'uploadMaxBytes: at most 10 GiB'),
+  allowedUploadTypes: z
+    .array(z.string().trim().toLowerCase().regex(mimePattern, 'must be a media type such as "image/*" or "application/pdf"'))
+    .max(200, 'allowedUploadTypes: at most 200 entries')
+    .transform((types) => [...new Set(types)]),
+  retentionDays: z.number().int().min(1, 'retentionDays: at least 1 (null keeps messages forever)').max(36_500).nullable(),
+  registration: z.enum(['closed', 'open']),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsPatch = Partial<Settings>;
+
+/** What the PATCH body may hold: any non-empty subset, nothing unknown. */
+export const settingsPatchSchema = settingsSchema
+  .partial()
+  .strict()
+  .refine((input) => Object.keys(input).length > 0, 'nothing to change');
+
+export const DEFAULT_SETTINGS: Settings = {
+  uploadMaxBytes: 25 * MIB,
+  allowedUploadTypes: [
+    'image/*',
+    'video/*',
+    'audio/*',
+    'application/pdf',
+    'text/plain',
+    'application/msword',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.ms-excel',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.ms-powerpoint',
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    'application/vnd.oasis.opendocument.text',
+    'application/vnd.oasis.opendocument.spreadsheet',
+    'application/vnd.oasis.opendocument.presentation',
+  ],
+  retentionDays: null,
+  registration: 'closed',
+};
+
+const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
+// Rows live beside other server state (the session secret), so admin keys carry a prefix.
+const rowKey = (key: keyof Settings) => `admin.${key}`;
+// Another replica's write reaches this one within this long; a write here is seen at once.
+const CACHE_MS = 30_000;
+
+/**
+ * The admin settings as the rest of the server reads them (upload limits, retention,
+ * registration): cached in memory, refreshed after CACHE_MS, invalidated by every write here.
+ */
+export class SettingsService {
+  private cached?: { settings: Settings; at: number };
+
+  constructor(private readonly knex: Knex) {}
+
+  async get(): Promise<Settings> {
+    if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.settings;
+    const rows = (await this.knex('settings').whereIn('key', KEYS.map(rowKey)).select('key', 'value')) as { key: string; value: unknown }[];
+    const stored = new Map(rows.map((row) => [row.key, row.value]));
+    const settings = { ...DEFAULT_SETTINGS };
+    for (const key of KEYS) {
+      // A value an older version stored that no longer passes its check falls back to the default.
+      const parsed = settingsSchema.shape[key].safeParse(stored.get(rowKey(key)));
+      if (parsed.success) Object.assign(settings, { [key]: parsed.data });
+    }
+    this.cached = { settings, at: Date.now() };
+    return settings;
+  }
+
+  /** Writes the given settings and their audit entry in one transaction; returns all settings. */
+  async update(actor: User, patch: SettingsPatch, ip?: string): Promise<Settings> {
+    const entries = KEYS.filter((key) => patch[key] !== undefined).map((key) => ({ key: rowKey(key), value: JSON.stringify(patch[key]), updatedAt: new Date() }));
+    await this.knex.transaction(async (trx) => {
+      await trx('settings').insert(entries).onConflict('key').merge(['value', 'updatedAt']);
+      await audit(trx, { actorId: actor.id, action: 'settings.update', targetType: 'settings', details: { ...patch }, ip });
+    });
+    this.cached = undefined;
+    return this.get();
+  }
+}
