@@ -10,69 +10,65 @@ const messageOf = (e) => (e instanceof Error ? e.message : 'Something went wrong
 
 /** @param {AppState} state @param {{chats: import('./chats.js').Chats}} deps */
 export function createMembership(state, { chats }) {
-  /** @param {string} userId */
-  async function startDirect(userId) {
+  /** Runs one change, showing its failure (if any) in the dialog or panel that asked for it. */
+  /** @param {() => Promise<void>} change */
+  async function reportingFailure(change) {
     state.dialogError.value = '';
     try {
-      const { chat } = await api.createDirect(userId);
-      chats.adoptChat(chat);
-      await chats.openChat(chat.id);
+      await change();
     } catch (e) {
       state.dialogError.value = messageOf(e);
     }
   }
 
+  /** @param {{chat: import('../state.js').Chat}} created */
+  async function openCreated({ chat }) {
+    chats.adoptChat(chat);
+    await chats.openChat(chat.id);
+  }
+
+  /** @param {import('../state.js').Chat|undefined} chat @param {() => void|Promise<void>} otherwise */
+  async function showUpdated(chat, otherwise) {
+    if (chat) store.upsertChat(state, chat);
+    else await otherwise();
+  }
+
+  /** @param {string} userId */
+  const startDirect = (userId) => reportingFailure(async () => openCreated(await api.createDirect(userId)));
+
   /** @param {string} name @param {string[]} memberIds */
   async function createGroup(name, memberIds) {
-    state.dialogError.value = '';
     if (!name.trim()) {
       state.dialogError.value = 'Give the group a name.';
       return;
     }
-    try {
-      const { chat } = await api.createGroup(name.trim(), memberIds);
-      chats.adoptChat(chat);
-      await chats.openChat(chat.id);
-    } catch (e) {
-      state.dialogError.value = messageOf(e);
-    }
+    await reportingFailure(async () => openCreated(await api.createGroup(name.trim(), memberIds)));
   }
 
   /** @param {string} chatId @param {string[]} userIds */
-  async function addMembers(chatId, userIds) {
-    state.dialogError.value = '';
-    try {
+  const addMembers = (chatId, userIds) =>
+    reportingFailure(async () => {
       const res = await api.addMembers(chatId, userIds);
-      if (res && res.chat) store.upsertChat(state, res.chat);
-      else await chats.refreshChats();
-    } catch (e) {
-      state.dialogError.value = messageOf(e);
-    }
-  }
+      await showUpdated(res && res.chat, () => chats.refreshChats());
+    });
 
   /** @param {string} chatId @param {string} userId */
-  async function removeMember(chatId, userId) {
-    state.dialogError.value = '';
-    try {
+  const removeMember = (chatId, userId) =>
+    reportingFailure(async () => {
       const res = await api.removeMember(chatId, userId);
-      if (res && res.chat) store.upsertChat(state, res.chat);
-      else store.patchChat(state, chatId, (c) => ({ members: c.members.filter((m) => m.user.id !== userId) }));
-    } catch (e) {
-      state.dialogError.value = messageOf(e);
-    }
-  }
+      await showUpdated(res && res.chat, () =>
+        store.patchChat(state, chatId, (c) => ({ members: c.members.filter((m) => m.user.id !== userId) })));
+    });
 
   /** @param {string} chatId */
   async function leaveChat(chatId) {
     const me = state.me.value;
     if (!me) return;
-    try {
+    await reportingFailure(async () => {
       await api.removeMember(chatId, me.id);
       chats.dropChat(chatId);
       setUrl(null);
-    } catch (e) {
-      state.dialogError.value = messageOf(e);
-    }
+    });
   }
 
   return { startDirect, createGroup, addMembers, removeMember, leaveChat };
