@@ -27,6 +27,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { JobScheduler } from './jobs/job-scheduler.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
@@ -113,8 +114,11 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     redis,
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
     settings: new SettingsService(knex),
+    jobs: new JobScheduler(knex, logger),
   };
   attachRealtime(io, services);
+  // Background jobs belong to the replicas that write; each run holds its job's advisory lock.
+  if (config.roles.has('persist')) services.jobs.start();
   const handleHttp = createHttpApp(services).callback();
   // Socket.IO answers its own path on the same server; Koa must not answer those requests twice.
   httpServer.on('request', (req, res) => {
@@ -135,6 +139,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     close: () =>
       (closing ??= (async () => {
         httpServer.close();
+        await services.jobs.stop();
         // Only this replica's sockets: through the Redis adapter, disconnectSockets reaches every replica.
         io.local.disconnectSockets(true);
         await services.log.close();

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Identity } from './auth/identity.ts';
+import type { JobScheduler } from './jobs/job-scheduler.ts';
 import type { RateLimiter } from './auth/rate-limiter.ts';
 import type { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
@@ -25,6 +26,8 @@ export interface Services {
   redis?: RedisFanout;
   messageLimiter: RateLimiter;
   metrics: Metrics;
+  /** Background jobs (orphan uploads, retention, ...): add them at start; run on persist replicas. */
+  jobs: JobScheduler;
   /** Admin settings (upload limits, retention, registration), cached. */
   settings: SettingsService;
 }
