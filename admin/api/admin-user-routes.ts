@@ -8,6 +8,7 @@ import { User } from '../../app/server/models/user.ts';
 import { isUuid } from '../../app/server/ids.ts';
 import { presentUser } from '../../app/server/presenters/user.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
+import { planImport, runImport } from '../commands/user-import.ts';
 import { decodeNameCursor, encodeNameCursor, requireAdmin } from './require-admin.ts';
 
 const createSchema = z.object({
@@ -25,11 +26,17 @@ const updateSchema = z
   .strict()
   .refine((input) => Object.keys(input).length > 0, 'nothing to change');
 const passwordSchema = z.object({ password: z.string().min(8, 'password: at least 8 characters').max(200).optional() }).strict();
+const importSchema = z.object({ csv: z.string().min(1, 'csv: must not be empty').max(60_000, 'csv: at most 60,000 characters (import a large file in parts)'), dryRun: z.boolean() }).strict();
 const listSchema = z.object({
   query: z.string().max(200).default(''),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+
+/** A person as the console lists them: the public fields plus when they joined and were last seen. */
+function presentAdminUser(user: User) {
+  return { ...presentUser(user), lastSeenAt: user.lastSeenAt?.toISOString() ?? null, createdAt: user.createdAt.toISOString() };
+}
 
 export function adminUserRoutes() {
   const router = new Router<AppState, AppCustom>();
@@ -40,6 +47,16 @@ export function adminUserRoutes() {
     const { user, password } = await createUser(ctx.services.knex, admin, input, ctx.ip);
     ctx.status = 201;
     ctx.body = { user: presentUser(user), ...(password ? { password } : {}) };
+  });
+
+  // A dry run writes nothing; the real run creates every "create" row in one transaction.
+  router.post('/api/admin/users/import', async (ctx) => {
+    const admin = requireAdmin(ctx);
+    const { csv, dryRun } = validate(importSchema, ctx.request.body);
+    const plan = await planImport(ctx.services.knex, csv);
+    const rows = dryRun ? plan : await runImport(ctx.services.knex, admin, plan, ctx.ip);
+    const count = (outcome: string) => rows.filter((row) => row.outcome === outcome).length;
+    ctx.body = { dryRun, rows, summary: { create: count('create'), skip: count('skip'), refuse: count('refuse') } };
   });
 
   router.patch('/api/admin/users/:id', async (ctx) => {
@@ -73,7 +90,7 @@ export function adminUserRoutes() {
     }
     const rows = await search;
     const page = rows.slice(0, limit);
-    ctx.body = { users: page.map(presentUser), nextCursor: rows.length > limit ? encodeNameCursor(page[page.length - 1]!.name, page[page.length - 1]!.id) : null };
+    ctx.body = { users: page.map(presentAdminUser), nextCursor: rows.length > limit ? encodeNameCursor(page[page.length - 1]!.name, page[page.length - 1]!.id) : null };
   });
 
   return router;

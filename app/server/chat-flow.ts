@@ -28,6 +28,7 @@ import { staticFiles } from './http/static-files.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
+import { retentionJob } from './jobs/retention-job.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
@@ -95,6 +96,9 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   await presence.start();
   const metrics = createMetrics();
   const writer = new MessageWriter(knex, bus, logger, metrics);
+  // A settings change on one replica drops the cached settings of every other (through the Redis adapter).
+  const settings = new SettingsService(knex, redis ? () => io.serverSideEmit('settings:changed') : undefined);
+  if (redis) io.on('settings:changed', () => settings.invalidate());
   const services: Services = {
     config,
     logger,
@@ -104,7 +108,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     identity: new Identity(knex, {
       tokens: new SessionTokens(secret),
       clerk: config.clerk ? new ClerkVerifier(config.clerk) : undefined,
-      sessionDays: config.sessionDays,
+      sessionDays: async () => (await settings.get()).sessionDays ?? config.sessionDays,
       loginAttempts: config.loginAttempts,
       logger,
     }),
@@ -113,10 +117,12 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     presence,
     redis,
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
-    settings: new SettingsService(knex),
+    settings,
     jobs: new JobScheduler(knex, logger),
   };
   attachRealtime(io, services);
+  // Attachments of removed messages: media's removal function goes in retentionJob's options.
+  services.jobs.add(retentionJob(services));
   // Background jobs belong to the replicas that write; each run holds its job's advisory lock.
   if (config.roles.has('persist')) services.jobs.start();
   const handleHttp = createHttpApp(services).callback();

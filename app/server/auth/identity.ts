@@ -16,12 +16,14 @@ export interface Principal {
 export interface IdentityOptions {
   tokens: SessionTokens;
   clerk?: ClerkVerifier;
-  sessionDays: number;
+  /** The lifetime of a new sign-in: the admin setting, else CHATFLOW_SESSION_DAYS. */
+  sessionDays: () => Promise<number>;
   loginAttempts: number;
   logger: Logger;
 }
 
 const LOGIN_WINDOW_SECONDS = 15 * 60;
+const LAST_SEEN_EVERY_MS = 60_000;
 
 /** Turns credentials and tokens into a verified user: the only place identity is decided. */
 export class Identity {
@@ -50,7 +52,12 @@ export class Identity {
       throw unauthorized('Wrong email or password.');
     }
     this.accountLimiter.reset(accountKey);
-    const expiresAt = new Date(Date.now() + this.options.sessionDays * 86_400_000);
+    return this.startSession(user, input);
+  }
+
+  /** A new Chat-Flow session for a user who has just proven who they are (sign-in, sign-up). */
+  async startSession(user: User, input: { ip: string; userAgent?: string }) {
+    const expiresAt = new Date(Date.now() + (await this.options.sessionDays()) * 86_400_000);
     const [session] = (await this.knex('sessions')
       .insert({ userId: user.id, expiresAt, userAgent: input.userAgent?.slice(0, 300) ?? null, ip: input.ip })
       .returning('id')) as { id: string }[];
@@ -91,7 +98,24 @@ export class Identity {
       .where('sessions.expiresAt', '>', new Date())
       .where('users.status', 'active')
       .first();
-    return user ? { user, sessionId: claims.sessionId } : null;
+    if (!user) return null;
+    this.touchLastSeen(user);
+    return { user, sessionId: claims.sessionId };
+  }
+
+  /**
+   * Marks the user as seen for the admin console, at most once a minute per user: one cheap
+   * conditional update off the request path; losing one to an error only makes "last seen" older.
+   */
+  private touchLastSeen(user: User): void {
+    const now = Date.now();
+    if (user.lastSeenAt && now - user.lastSeenAt.getTime() < LAST_SEEN_EVERY_MS) return;
+    const stale = new Date(now - LAST_SEEN_EVERY_MS);
+    void this.knex('users')
+      .where({ id: user.id })
+      .where((q) => q.whereNull('lastSeenAt').orWhere('lastSeenAt', '<', stale))
+      .update({ lastSeenAt: new Date(now) })
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not record last seen'));
   }
 
   /** A Clerk user gets a row on first sight; an existing account with the same email is linked. */

@@ -46,6 +46,8 @@ export async function updateUser(services: Services, actor: User, userId: string
   const user = await services.knex.transaction(async (trx) => {
     const existing = await User.query(trx).findById(userId).forUpdate();
     if (!existing) throw notFound('User');
+    const losesAdmin = (input.role !== undefined && input.role !== 'admin') || input.status === 'deactivated';
+    if (existing.role === 'admin' && existing.status === 'active' && losesAdmin) await requireAnotherActiveAdmin(trx, userId);
     const patch = { ...input, ...(input.name ? { name: input.name.trim() } : {}), updatedAt: new Date() };
     const updated = await User.query(trx).patchAndFetchById(userId, patch);
     await audit(trx, { actorId: actor.id, action: 'user.update', targetType: 'user', targetId: userId, details: { ...input }, ip });
@@ -74,4 +76,15 @@ export async function resetPassword(services: Services, actor: User, userId: str
   await services.identity.revokeSessions(userId);
   services.bus.disconnectUser(userId);
   return { password: generated };
+}
+
+/**
+ * Refuses to leave the organisation without an active admin. The admin rows are locked, so two
+ * admins demoting each other at once cannot both succeed.
+ */
+async function requireAnotherActiveAdmin(trx: Knex.Transaction, userId: string) {
+  const admins = (await trx('users').where({ role: 'admin', status: 'active' }).forUpdate().select('id')) as { id: string }[];
+  if (admins.every((admin) => admin.id === userId)) {
+    throw conflict('last_admin', 'This is the last active admin: make someone else an admin first.');
+  }
 }

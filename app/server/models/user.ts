@@ -16,4 +16,6 @@ export class User extends Model {
   clerkId!: string | null;
   createdAt!: Date;
   updatedAt!: Date;
+  /** Refreshed at most once a minute when a session token is used. */
+  lastSeenAt!: Date | null;
 }

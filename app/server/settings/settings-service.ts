@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { audit } from '../commands/audit.ts';
+import { invalidInput } from '../errors.ts';
 import type { User } from '../models/user.ts';
 
 const MIB = 1024 * 1024;
 // "type/subtype" or "type/*", as the upload check compares them against the sniffed type.
 const mimePattern = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
+
+const domainPattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** Every admin setting, each with its own check; stored one row per key in the settings table. */
 export const settingsSchema = z.object({
@@ -14,8 +17,18 @@ export const settingsSchema = z.object({
     .array(z.string().trim().toLowerCase().regex(mimePattern, 'must be a media type such as "image/*" or "application/pdf"'))
     .max(200, 'allowedUploadTypes: at most 200 entries')
     .transform((types) => [...new Set(types)]),
-  retentionDays: z.number().int().min(1, 'retentionDays: at least 1 (null keeps messages forever)').max(36_500).nullable(),
-  registration: z.enum(['closed', 'open']),
+  /** 0 or null keeps messages forever. */
+  retentionDays: z.number().int().min(0, 'retentionDays: 0 or more (0 or null keeps messages forever)').max(36_500, 'retentionDays: at most 36500').nullable(),
+  /** Who may create an account: nobody (admins do), holders of an invite link, or anyone at registrationDomain. */
+  registration: z.enum(['closed', 'invite', 'domain']),
+  registrationDomain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(domainPattern, 'registrationDomain: must be a domain such as "example.com"')
+    .nullable(),
+  /** Lifetime of new sign-ins in days; null uses CHATFLOW_SESSION_DAYS. */
+  sessionDays: z.number().int().min(1, 'sessionDays: at least 1').max(365, 'sessionDays: at most 365').nullable(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -47,22 +60,34 @@ export const DEFAULT_SETTINGS: Settings = {
   ],
   retentionDays: null,
   registration: 'closed',
+  registrationDomain: null,
+  sessionDays: null,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
 // Rows live beside other server state (the session secret), so admin keys carry a prefix.
 const rowKey = (key: keyof Settings) => `admin.${key}`;
-// Another replica's write reaches this one within this long; a write here is seen at once.
-const CACHE_MS = 30_000;
+// A write here is seen at once, and announced to the other replicas; were that announcement lost,
+// their caches still expire within this long.
+const CACHE_MS = 5_000;
 
 /**
  * The admin settings as the rest of the server reads them (upload limits, retention,
- * registration): cached in memory, refreshed after CACHE_MS, invalidated by every write here.
+ * registration, session lifetime): cached in memory, invalidated by every write on any replica
+ * (`announce` tells the others, which call `invalidate`), and refreshed after CACHE_MS anyway.
  */
 export class SettingsService {
   private cached?: { settings: Settings; at: number };
 
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly announce: () => void = () => {},
+  ) {}
+
+  /** Drops the cache: another replica changed a setting. */
+  invalidate(): void {
+    this.cached = undefined;
+  }
 
   async get(): Promise<Settings> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.settings;
@@ -80,12 +105,18 @@ export class SettingsService {
 
   /** Writes the given settings and their audit entry in one transaction; returns all settings. */
   async update(actor: User, patch: SettingsPatch, ip?: string): Promise<Settings> {
+    this.cached = undefined;
+    const merged = { ...(await this.get()), ...patch };
+    if (merged.registration === 'domain' && !merged.registrationDomain) {
+      throw invalidInput('registrationDomain: needed when registration is "domain"');
+    }
     const entries = KEYS.filter((key) => patch[key] !== undefined).map((key) => ({ key: rowKey(key), value: JSON.stringify(patch[key]), updatedAt: new Date() }));
     await this.knex.transaction(async (trx) => {
       await trx('settings').insert(entries).onConflict('key').merge(['value', 'updatedAt']);
       await audit(trx, { actorId: actor.id, action: 'settings.update', targetType: 'settings', details: { ...patch }, ip });
     });
     this.cached = undefined;
+    this.announce();
     return this.get();
   }
 }
