@@ -1,13 +1,13 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { addGroupMembers, changeGroupName, insertGroup, MAX_GROUP_MEMBERS, removeGroupMember } from '../../app/server/commands/chat-commands.ts';
-import { deleteGroup, requireGroup, setGroupArchived } from '../../app/server/commands/group-admin-commands.ts';
+import { changeGroupOwner, deleteGroup, requireGroup, setGroupArchived } from '../../app/server/commands/group-admin-commands.ts';
 import { notFound } from '../../app/server/errors.ts';
 import type { AppContext, AppCustom, AppState } from '../../app/server/http/context.ts';
 import { likePattern } from '../../app/server/http/routes/user-routes.ts';
 import { isUuid } from '../../app/server/ids.ts';
 import { presentChat } from '../../app/server/presenters/chat.ts';
-import { groupSummaries, loadGroupSummary, presentGroupSummary } from '../../app/server/queries/admin-groups.ts';
+import { groupSummaries, loadGroupDetail, loadGroupSummary, presentGroupSummary } from '../../app/server/queries/admin-groups.ts';
 import { loadChatView } from '../../app/server/queries/chat-views.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
 import { decodeNameCursor, encodeNameCursor, requireAdmin } from './require-admin.ts';
@@ -20,7 +20,7 @@ const createSchema = z
   .strict()
   .refine((input) => input.ownerId !== undefined || input.memberIds.length > 0, 'memberIds: a group needs at least one member or an ownerId');
 const updateSchema = z
-  .object({ name: groupName.optional(), archived: z.boolean().optional() })
+  .object({ name: groupName.optional(), archived: z.boolean().optional(), ownerId: z.uuid().optional() })
   .strict()
   .refine((input) => Object.keys(input).length > 0, 'nothing to change');
 const addMembersSchema = z.object({ userIds: z.array(z.uuid()).min(1, 'userIds: at least one').max(MAX_GROUP_MEMBERS) }).strict();
@@ -65,10 +65,19 @@ export function adminGroupRoutes() {
     ctx.body = { chat: presentChat(view, admin.id) };
   });
 
+  router.get('/api/admin/groups/:id', async (ctx) => {
+    requireAdmin(ctx);
+    await requireGroup(ctx.services.knex, ctx.params.id!);
+    const detail = await loadGroupDetail(ctx.services.knex, ctx.params.id!);
+    if (!detail) throw notFound('Group');
+    ctx.body = detail;
+  });
+
   router.patch('/api/admin/groups/:id', async (ctx) => {
     const admin = requireAdmin(ctx);
     await requireGroup(ctx.services.knex, ctx.params.id!);
-    const { name, archived } = validate(updateSchema, ctx.request.body);
+    const { name, archived, ownerId } = validate(updateSchema, ctx.request.body);
+    if (ownerId !== undefined) await changeGroupOwner(ctx.services, admin, ctx.params.id!, ownerId, ctx.ip);
     if (name !== undefined) await changeGroupName(ctx.services, admin, ctx.params.id!, name, { ip: ctx.ip });
     if (archived !== undefined) await setGroupArchived(ctx.services, admin, ctx.params.id!, archived, ctx.ip);
     ctx.body = await presentGroup(ctx, ctx.params.id!);

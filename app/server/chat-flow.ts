@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminAuditRoutes } from '../../admin/api/admin-audit-routes.ts';
 import { adminGroupRoutes } from '../../admin/api/admin-group-routes.ts';
+import { adminInviteRoutes } from '../../admin/api/admin-invite-routes.ts';
 import { adminSettingsRoutes } from '../../admin/api/admin-settings-routes.ts';
 import { adminStatsRoutes } from '../../admin/api/admin-stats-routes.ts';
 import { adminUserRoutes } from '../../admin/api/admin-user-routes.ts';
@@ -22,6 +23,7 @@ import { authRoutes } from './http/routes/auth-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
+import { signupRoutes } from './http/routes/signup-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
@@ -59,8 +61,8 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(staticFiles);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
-  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes()];
-  const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes()];
+  const routers = [healthRoutes(), authRoutes(), signupRoutes(services.config.loginAttempts), userRoutes(), chatRoutes(), messageRoutes()];
+  const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes(), adminInviteRoutes()];
   for (const router of [...routers, ...adminRouters]) {
     app.use(router.routes()).use(router.allowedMethods());
   }

@@ -22,7 +22,7 @@ const routes = (groupId: string, userId: string): [string, string, Record<string
   ['DELETE', `/api/admin/groups/${groupId}/members/${userId}`],
   ['DELETE', `/api/admin/groups/${groupId}`],
   ['GET', '/api/admin/settings'],
-  ['PATCH', '/api/admin/settings', { registration: 'open' }],
+  ['PATCH', '/api/admin/settings', { registration: 'invite' }],
   ['GET', '/api/admin/stats'],
   ['GET', '/api/admin/audit'],
 ];
@@ -84,8 +84,8 @@ describe('admin API refusals', () => {
       ['PATCH', '/api/admin/settings', { uploadMaxBytes: 0 }, 'uploadMaxBytes: at least 1'],
       ['PATCH', '/api/admin/settings', { uploadMaxBytes: 1.5 }, 'uploadMaxBytes: Invalid input: expected int, received number'],
       ['PATCH', '/api/admin/settings', { allowedUploadTypes: ['image/png', 'exe'] }, 'allowedUploadTypes.1: must be a media type such as "image/*" or "application/pdf"'],
-      ['PATCH', '/api/admin/settings', { retentionDays: 0 }, 'retentionDays: at least 1 (null keeps messages forever)'],
-      ['PATCH', '/api/admin/settings', { registration: 'maybe' }, 'registration: Invalid option: expected one of "closed"|"open"'],
+      ['PATCH', '/api/admin/settings', { retentionDays: -1 }, 'retentionDays: 0 or more (0 or null keeps messages forever)'],
+      ['PATCH', '/api/admin/settings', { registration: 'maybe' }, 'registration: Invalid option: expected one of "closed"|"invite"|"domain"'],
       ['PATCH', '/api/admin/settings', { theme: 'dark' }, 'Unrecognized key: "theme"'],
       ['GET', '/api/admin/audit?cursor=abc', undefined, 'cursor: not a cursor this server returned'],
       ['GET', '/api/admin/audit?actorId=someone', undefined, 'actorId: Invalid UUID'],
@@ -223,7 +223,7 @@ describe('admin group lifecycle', () => {
 
     const listed = await admin.get('/api/admin/groups?query=operat');
     expect(listed.body).toEqual({
-      groups: [{ id: chatId, name: 'Operations', memberCount: 2, lastMessageAt: expect.any(String), archivedAt: null, createdAt: expect.any(String) }],
+      groups: [{ id: chatId, name: 'Operations', memberCount: 2, owner: { id: expect.any(String), name: expect.any(String) }, lastMessageAt: expect.any(String), archivedAt: null, createdAt: expect.any(String) }],
       nextCursor: null,
     });
 
@@ -265,13 +265,13 @@ describe('admin settings', () => {
 
     const changed = await admin.patch('/api/admin/settings', { uploadMaxBytes: 1_048_576, retentionDays: 30, allowedUploadTypes: ['IMAGE/PNG', 'image/png', 'application/pdf'] });
     expect(changed.status).toBe(200);
-    const expected = { uploadMaxBytes: 1_048_576, allowedUploadTypes: ['image/png', 'application/pdf'], retentionDays: 30, registration: 'closed' };
+    const expected = { uploadMaxBytes: 1_048_576, allowedUploadTypes: ['image/png', 'application/pdf'], retentionDays: 30, registration: 'closed', registrationDomain: null, sessionDays: null };
     expect(changed.body).toEqual({ settings: expected });
     expect((await admin.get('/api/admin/settings')).body).toEqual({ settings: expected });
 
-    const forever = await admin.patch('/api/admin/settings', { retentionDays: null, registration: 'open' });
-    expect(forever.body.settings).toEqual({ ...expected, retentionDays: null, registration: 'open' });
-    expect(await server.running.services.settings.get()).toEqual({ ...expected, retentionDays: null, registration: 'open' });
+    const forever = await admin.patch('/api/admin/settings', { retentionDays: null, registration: 'invite' });
+    expect(forever.body.settings).toEqual({ ...expected, retentionDays: null, registration: 'invite' });
+    expect(await server.running.services.settings.get()).toEqual({ ...expected, retentionDays: null, registration: 'invite' });
   });
 });
 
@@ -289,13 +289,13 @@ describe('admin stats', () => {
     await createGroup(server, 'Other', [bob]);
     for (let i = 0; i < 3; i += 1) expect((await server.api(alice.token).post(`/api/chats/${direct}/messages`, { clientId: `d-${i}`, body: 'x' })).status).toBe(201);
     for (let i = 0; i < 2; i += 1) expect((await server.api(bob.token).post(`/api/chats/${groupId}/messages`, { clientId: `g-${i}`, body: 'y' })).status).toBe(201);
-    // A system notice (not counted) and older messages: 3 days ago counts, 20 days ago is out of range.
+    // A system notice (not counted) and older messages: 3 days ago counts, 40 days ago is out of range.
     expect((await admin.patch(`/api/admin/groups/${groupId}`, { name: 'Stats 2' })).status).toBe(200);
     const day = 86_400_000;
     await knex('messages').insert([
       { id: randomUUID(), chatId: direct, seq: 1001, senderId: alice.user.id, clientId: 'old-1', body: 'old', createdAt: new Date(Date.now() - 3 * day) },
       { id: randomUUID(), chatId: direct, seq: 1002, senderId: alice.user.id, clientId: 'old-2', body: 'old', createdAt: new Date(Date.now() - 3 * day) },
-      { id: randomUUID(), chatId: direct, seq: 1003, senderId: alice.user.id, clientId: 'older', body: 'old', createdAt: new Date(Date.now() - 20 * day) },
+      { id: randomUUID(), chatId: direct, seq: 1003, senderId: alice.user.id, clientId: 'older', body: 'old', createdAt: new Date(Date.now() - 40 * day) },
     ]);
     await knex('attachments').insert([
       { uploaderId: alice.user.id, kind: 'file', name: 'a.pdf', mime: 'application/pdf', size: 1000, storageKey: 'a' },
@@ -308,15 +308,20 @@ describe('admin stats', () => {
     const today = new Date().toISOString().slice(0, 10);
     const threeDaysAgo = new Date(Date.now() - 3 * day).toISOString().slice(0, 10);
     const days = stats.body.messagesPerDay as { day: string; count: number }[];
-    expect(days).toHaveLength(14);
-    expect(days[13]).toEqual({ day: today, count: 5 });
-    expect(days[10]).toEqual({ day: threeDaysAgo, count: 2 });
-    expect(days[0]!.day).toBe(new Date(Date.now() - 13 * day).toISOString().slice(0, 10));
+    expect(days).toHaveLength(30);
+    expect(days[29]).toEqual({ day: today, count: 5 });
+    expect(days[26]).toEqual({ day: threeDaysAgo, count: 2 });
+    expect(days[0]!.day).toBe(new Date(Date.now() - 29 * day).toISOString().slice(0, 10));
     expect(days.reduce((sum, d) => sum + d.count, 0)).toBe(7);
-    expect({ ...stats.body, messagesPerDay: undefined }).toEqual({
+    const active = stats.body.activePeoplePerDay as { day: string; count: number }[];
+    expect([active.length, active[29], active[26], active.reduce((sum, d) => sum + d.count, 0)]).toEqual([30, { day: today, count: 2 }, { day: threeDaysAgo, count: 1 }, 3]);
+    expect(stats.body.databaseBytes).toBeGreaterThan(1_000_000);
+    expect({ ...stats.body, messagesPerDay: undefined, activePeoplePerDay: undefined, databaseBytes: undefined }).toEqual({
       users: { total: 4, active: 3, deactivated: 1, admins: 2 },
       onlineNow: 1,
       messagesPerDay: undefined,
+      activePeoplePerDay: undefined,
+      databaseBytes: undefined,
       chats: { direct: 1, groups: 2 },
       storageBytes: 3345,
       logLag: 0,
@@ -338,7 +343,7 @@ describe('admin audit log', () => {
     expect((await admin.patch(`/api/admin/groups/${groupId}`, { archived: false })).status).toBe(200);
     expect((await admin.post(`/api/admin/groups/${groupId}/members`, { userIds: [bob.user.id] })).status).toBe(200);
     expect((await admin.delete(`/api/admin/groups/${groupId}/members/${bob.user.id}`)).status).toBe(204);
-    expect((await admin.patch('/api/admin/settings', { registration: 'open' })).status).toBe(200);
+    expect((await admin.patch('/api/admin/settings', { registration: 'invite' })).status).toBe(200);
     expect((await admin.delete(`/api/admin/groups/${groupId}`)).status).toBe(204);
 
     const all = await admin.get('/api/admin/audit?limit=200');
@@ -373,7 +378,7 @@ describe('admin audit log', () => {
       ip: expect.any(String),
       createdAt: expect.any(String),
     });
-    expect(entries[1]).toMatchObject({ targetType: 'settings', targetId: null, details: { registration: 'open' } });
+    expect(entries[1]).toMatchObject({ targetType: 'settings', targetId: null, details: { registration: 'invite' } });
     expect(entries[8]).toMatchObject({ targetType: 'user', targetId: alice.user.id, details: { generated: false } });
     expect(JSON.stringify(entries)).not.toContain('another-password');
 

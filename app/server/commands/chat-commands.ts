@@ -79,10 +79,11 @@ export async function insertGroup(services: Services, actor: User, group: { name
   return chatId;
 }
 
-export async function renameGroup(services: Services, me: User, chatId: string, name: string) {
+// Owners' and members' own changes are audited like an admin's, so the log tells the whole story.
+export async function renameGroup(services: Services, me: User, chatId: string, name: string, ip?: string) {
   const membership = await requireMembership(services.knex, chatId, me.id);
   authorizeManageGroup(membership, me);
-  await changeGroupName(services, me, chatId, name);
+  await changeGroupName(services, me, chatId, name, { ip });
 }
 
 /** Renames an existing group (authorized by the caller), with a system notice and chat:updated. */
@@ -95,10 +96,10 @@ export async function changeGroupName(services: Services, actor: User, chatId: s
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }
 
-export async function addMembers(services: Services, me: User, chatId: string, userIds: string[]) {
+export async function addMembers(services: Services, me: User, chatId: string, userIds: string[], ip?: string) {
   const membership = await requireMembership(services.knex, chatId, me.id);
   authorizeManageGroup(membership, me);
-  await addGroupMembers(services, me, chatId, userIds);
+  await addGroupMembers(services, me, chatId, userIds, { ip });
 }
 
 /** Adds active users to an existing group (authorized by the caller); those already in are skipped. */
@@ -124,10 +125,10 @@ export async function addGroupMembers(services: Services, actor: User, chatId: s
   await announceChat(services, chatId, 'chat:updated', (await memberIdsOf(services.knex, chatId)).filter((id) => !added.includes(id)));
 }
 
-export async function removeMember(services: Services, me: User, chatId: string, userId: string) {
+export async function removeMember(services: Services, me: User, chatId: string, userId: string, ip?: string) {
   const membership = await requireMembership(services.knex, chatId, me.id);
   authorizeRemoveMember(membership, me, userId);
-  await removeGroupMember(services, me, chatId, userId);
+  await removeGroupMember(services, me, chatId, userId, { ip });
 }
 
 /** Removes one member of an existing group (authorized by the caller); 404 when not a member. */

@@ -50,3 +50,25 @@ export async function deleteGroup(services: Services, admin: User, chatId: strin
   services.bus.leaveChat(memberIds, chatId);
   for (const userId of memberIds) services.bus.toUser(userId, 'chat:removed', { chatId });
 }
+
+/** Makes a member the group's only owner (the previous owners stay as members). */
+export async function changeGroupOwner(services: Services, admin: User, chatId: string, ownerId: string, ip?: string) {
+  const owner = await services.knex.transaction(async (trx) => {
+    const target = (await trx('chatMembers as m').join('users as u', 'u.id', 'm.userId').where({ 'm.chatId': chatId, 'm.userId': ownerId }).forUpdate().first('u.name', 'm.role')) as
+      | { name: string; role: string }
+      | undefined;
+    if (!target) throw notFound('Member');
+    if (target.role === 'owner') {
+      const others = await trx('chatMembers').where({ chatId, role: 'owner' }).whereNot({ userId: ownerId }).update({ role: 'member' });
+      if (others === 0) return null;
+    } else {
+      await trx('chatMembers').where({ chatId, role: 'owner' }).update({ role: 'member' });
+      await trx('chatMembers').where({ chatId, userId: ownerId }).update({ role: 'owner' });
+    }
+    await audit(trx, { actorId: admin.id, action: 'group.owner', targetType: 'chat', targetId: chatId, details: { ownerId }, ip });
+    return target;
+  });
+  if (!owner) return;
+  await appendSystemMessage(services, chatId, admin.id, `${admin.name} made ${owner.name} the owner`);
+  await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
+}

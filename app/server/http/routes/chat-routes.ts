@@ -60,7 +60,7 @@ export function chatRoutes() {
     const { user } = requirePrincipal(ctx);
     await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
     const { name } = validate(renameSchema, ctx.request.body);
-    await renameGroup(ctx.services, user, ctx.params.id!, name);
+    await renameGroup(ctx.services, user, ctx.params.id!, name, ctx.ip);
     ctx.body = await presentOne(ctx, ctx.params.id!, user.id);
   });
 
@@ -79,14 +79,14 @@ export function chatRoutes() {
     const { user } = requirePrincipal(ctx);
     await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
     const { userIds } = validate(addMembersSchema, ctx.request.body);
-    await addMembers(ctx.services, user, ctx.params.id!, userIds);
+    await addMembers(ctx.services, user, ctx.params.id!, userIds, ctx.ip);
     ctx.body = await presentOne(ctx, ctx.params.id!, user.id);
   });
 
   router.delete('/api/chats/:id/members/:userId', async (ctx) => {
     const { user } = requirePrincipal(ctx);
     if (!isUuid(ctx.params.userId!)) throw notFound('Member');
-    await removeMember(ctx.services, user, ctx.params.id!, ctx.params.userId!);
+    await removeMember(ctx.services, user, ctx.params.id!, ctx.params.userId!, ctx.ip);
     ctx.status = 204;
   });
 

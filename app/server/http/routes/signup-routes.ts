@@ -1,0 +1,61 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { hashPassword } from '../../auth/passwords.ts';
+import { RateLimiter } from '../../auth/rate-limiter.ts';
+import { audit } from '../../commands/audit.ts';
+import { conflict, forbidden, rateLimited } from '../../errors.ts';
+import { User } from '../../models/user.ts';
+import { presentUser } from '../../presenters/user.ts';
+import { spendInvite } from '../../registration/invites.ts';
+import { validate } from '../../schemas/validate.ts';
+import { SESSION_COOKIE, type AppCustom, type AppState } from '../context.ts';
+
+const signupSchema = z
+  .object({
+    email: z.email().max(320),
+    name: z.string().trim().min(1, 'name: must not be empty').max(100, 'name: at most 100 characters'),
+    password: z.string().min(8, 'password: at least 8 characters').max(200, 'password: at most 200 characters'),
+    invite: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+const SIGNUP_WINDOW_SECONDS = 15 * 60;
+
+/** Self-service accounts, as far as the admin's registration setting allows. */
+export function signupRoutes(loginAttempts: number) {
+  const router = new Router<AppState, AppCustom>();
+  // Per address, like sign-in: slows down account farming and invite guessing.
+  const limiter = new RateLimiter(loginAttempts, loginAttempts / SIGNUP_WINDOW_SECONDS);
+
+  // What the sign-in page needs to decide whether to offer sign-up.
+  router.get('/api/auth/registration', async (ctx) => {
+    const { registration, registrationDomain } = await ctx.services.settings.get();
+    ctx.body = { mode: registration, domain: registration === 'domain' ? registrationDomain : null };
+  });
+
+  router.post('/api/auth/signup', async (ctx) => {
+    if (!limiter.take(ctx.ip)) throw rateLimited('Too many sign-up attempts; wait a few minutes and try again.');
+    const input = validate(signupSchema, ctx.request.body);
+    const { registration, registrationDomain } = await ctx.services.settings.get();
+    if (registration === 'closed') throw forbidden('Sign-up is closed: ask an admin for an account.');
+    const domain = input.email.split('@').pop()!.toLowerCase();
+    if (registration === 'domain' && domain !== registrationDomain) throw forbidden(`Sign-up is open to @${registrationDomain} addresses only.`);
+    if (registration === 'invite' && !input.invite) throw forbidden('Sign-up needs an invite link from an admin.');
+    const passwordHash = await hashPassword(input.password);
+    const user = await ctx.services.knex.transaction(async (trx) => {
+      const inviteId = registration === 'invite' ? await spendInvite(trx, input.invite!) : null;
+      if (registration === 'invite' && !inviteId) throw forbidden('This invite link is not valid any more: ask an admin for a new one.');
+      const taken = await User.query(trx).whereRaw('lower(email) = lower(?)', [input.email]).first();
+      if (taken) throw conflict('email_taken', 'An account with that email already exists.');
+      const created = await User.query(trx).insertAndFetch({ email: input.email.trim(), name: input.name, passwordHash, role: 'user', status: 'active' });
+      await audit(trx, { actorId: created.id, action: 'user.signup', targetType: 'user', targetId: created.id, details: { email: created.email, via: registration, inviteId }, ip: ctx.ip });
+      return created;
+    });
+    const { token, expiresAt } = await ctx.services.identity.startSession(user, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
+    ctx.cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, expires: expiresAt, overwrite: true });
+    ctx.status = 201;
+    ctx.body = { token, user: presentUser(user) };
+  });
+
+  return router;
+}
