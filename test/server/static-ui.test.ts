@@ -30,7 +30,7 @@ describe('serving the web UI', () => {
   });
 
   it('serves the vendored modules and the Socket.IO client whole', async () => {
-    const preact = await get('/vendor/preact/dist/preact.mjs');
+    const preact = await get('/vendor/preact@11.2.0/dist/preact.mjs');
     expect(preact.status).toBe(200);
     expect(preact.headers.get('content-type')).toContain('javascript');
     const client = await get('/socket.io/socket.io.esm.min.js');

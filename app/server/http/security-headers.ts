@@ -4,17 +4,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from './context.ts';
+import { isAdminPath } from './static-files.ts';
 
-const INDEX_HTML = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/index.html');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const CHAT_HTML = path.join(ROOT, 'app/web/index.html');
+const ADMIN_HTML = path.join(ROOT, 'admin/web/index.html');
 
 /**
  * The page's only inline script is its import map; allowing exactly that text by hash keeps
  * every other inline script (an injected one included) from running.
  */
-function inlineScriptHashes(): string[] {
+function inlineScriptHashes(page: string): string[] {
   let html = '';
   try {
-    html = readFileSync(INDEX_HTML, 'utf8');
+    html = readFileSync(page, 'utf8');
   } catch {
     return [];
   }
@@ -23,11 +26,14 @@ function inlineScriptHashes(): string[] {
   );
 }
 
-let policy: string | undefined;
-function contentSecurityPolicy(): string {
-  policy ??= [
+// One policy per page: each allows only its own import map.
+const policies = new Map<string, string>();
+function contentSecurityPolicy(page: string): string {
+  const known = policies.get(page);
+  if (known) return known;
+  const policy = [
     "default-src 'self'",
-    `script-src 'self' ${inlineScriptHashes().join(' ')}`.trim(),
+    `script-src 'self' ${inlineScriptHashes(page).join(' ')}`.trim(),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
@@ -37,6 +43,7 @@ function contentSecurityPolicy(): string {
     "frame-ancestors 'none'",
     "form-action 'self'",
   ].join('; ');
+  policies.set(page, policy);
   return policy;
 }
 
@@ -46,7 +53,7 @@ export async function securityHeaders(ctx: AppContext, next: Next) {
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Referrer-Policy', 'no-referrer');
   if (ctx.response.is('html')) {
-    ctx.set('Content-Security-Policy', contentSecurityPolicy());
+    ctx.set('Content-Security-Policy', contentSecurityPolicy(isAdminPath(ctx.path) ? ADMIN_HTML : CHAT_HTML));
     ctx.set('X-Frame-Options', 'DENY');
   }
 }

@@ -8,6 +8,8 @@ export interface ChatView {
   kind: ChatKind;
   name: string | null;
   lastSeq: number;
+  /** Set while an admin has archived the group: it refuses new messages. */
+  archivedAt: Date | null;
   createdAt: Date;
   members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean; archived: boolean }[];
   lastMessage: MessageRecord | null;
@@ -25,6 +27,7 @@ export interface PresentedChat {
   unreadCount: number;
   muted: boolean;
   archived: boolean;
+  groupArchivedAt: string | null;
   createdAt: string;
 }
 
@@ -50,6 +53,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
     unreadCount: Math.max(0, chat.lastSeq - readSeq),
     muted: me?.muted ?? false,
     archived: me?.archived ?? false,
+    groupArchivedAt: chat.archivedAt?.toISOString() ?? null,
     createdAt: chat.createdAt.toISOString(),
   };
 }

@@ -10,6 +10,7 @@ interface ChatRow {
   name: string | null;
   lastSeq: number;
   lastMessageId: string | null;
+  archivedAt: Date | null;
   createdAt: Date;
 }
 
@@ -57,13 +58,14 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
     kind: chat.kind,
     name: chat.name,
     lastSeq: chat.lastSeq,
+    archivedAt: chat.archivedAt,
     createdAt: chat.createdAt,
     members: membersByChat.get(chat.id) ?? [],
     lastMessage: chat.lastMessageId ? (messagesById.get(chat.lastMessageId) ?? null) : null,
   }));
 }
 
-const CHAT_COLUMNS = ['c.id', 'c.kind', 'c.name', 'c.lastSeq', 'c.lastMessageId', 'c.createdAt'];
+const CHAT_COLUMNS = ['c.id', 'c.kind', 'c.name', 'c.lastSeq', 'c.lastMessageId', 'c.archivedAt', 'c.createdAt'];
 
 /** The user's chats, most recent activity first. */
 export async function listChatViews(knex: Knex, userId: string): Promise<ChatView[]> {

@@ -65,6 +65,10 @@ export const api = {
   /** @param {string} email @param {string} password */
   login: (email, password) => request('POST', '/api/auth/login', { email, password }),
   logout: () => request('POST', '/api/auth/logout'),
+  /** Whether and how people may create their own accounts. */
+  registration: () => request('GET', '/api/auth/registration'),
+  /** @param {{email: string, name: string, password: string, invite?: string}} input */
+  signUp: (input) => request('POST', '/api/auth/signup', input),
   me: () => request('GET', '/api/me'),
   /** @param {string} query */
   users: (query = '', limit = 50) => request('GET', '/api/users' + q({ query, limit })),

@@ -65,7 +65,12 @@ export function createSocketClient(deps) {
       deps.onConnected(reconnect);
       void catchUp();
     });
-    socket.on('disconnect', () => deps.onStatus(browserOffline ? 'offline' : 'connecting'));
+    socket.on('disconnect', (/** @type {string} */ reason) => {
+      deps.onStatus(browserOffline ? 'offline' : 'connecting');
+      // The server ended this socket (deactivation, password reset): reconnecting re-checks the
+      // session, and a refused one signs out through connect_error.
+      if (reason === 'io server disconnect' && !closed) socket.connect();
+    });
     socket.on('connect_error', (/** @type {Error} */ err) => {
       if (err && err.message === 'unauthorized') {
         deps.onUnauthorized();

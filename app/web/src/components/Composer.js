@@ -29,6 +29,11 @@ export function Composer({ chatId }) {
     if (actions.sendMessage(chatId, text)) actions.setDraft(chatId, '');
   }
 
+  const chat = state.chats.value[chatId];
+  if (chat && chat.groupArchivedAt) {
+    return html`<div class="composer composer-archived" role="status" data-testid="composer-archived">
+      This group is archived: an admin has closed it to new messages. Its history stays readable.</div>`;
+  }
   return html`
     <form class="composer" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); submit(); }}>
       <div class="attach-slot">

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
-import { BellIcon, SearchIcon, EditIcon, UsersIcon, LogoutIcon, CloseIcon } from './icons.js';
+import { BellIcon, SearchIcon, EditIcon, UsersIcon, LogoutIcon, CloseIcon, SettingsIcon } from './icons.js';
 import { formatListTime, previewText } from '../format.js';
 
 const FILTERS = /** @type {const} */ ([['all', 'All'], ['unread', 'Unread'], ['groups', 'Groups'], ['direct', 'Direct']]);
@@ -26,6 +26,8 @@ export function Sidebar() {
         </div>
         <div class="head-actions">
           <${Bell} />
+          ${me.role === 'admin' ? html`<a class="icon-btn" href="/admin" title="Admin console" aria-label="Admin console"
+            data-testid="admin-console-link"><${SettingsIcon} /></a>` : null}
           <button class="icon-btn" title="New message" aria-label="New message" data-testid="new-direct"
             onClick=${() => actions.openDialog('direct')}><${EditIcon} /></button>
           <button class="icon-btn" title="New group" aria-label="New group" data-testid="new-group"

@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { useApp } from './context.js';
 import { ChatIcon } from './icons.js';
+import { SignUpOffer } from './SignUp.js';
 
 export function SignIn() {
   const { state, actions } = useApp();
@@ -27,5 +28,6 @@ export function SignIn() {
           ${state.signingIn.value ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <${SignUpOffer} />
     </main>`;
 }

@@ -20,6 +20,7 @@ export const RetryIcon = icon('M1 4v6h6M3.51 15a9 9 0 1 0 2.13-9.36L1 10');
 export const ClockIcon = icon('M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 6v6l4 2');
 export const AlertIcon = icon('M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 8v4M12 16h.01');
 export const ChatIcon = icon('M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z');
+export const SettingsIcon = icon('M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6');
 export const FileIcon = icon('M13 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9zM13 2v7h7');
 
 /** One tick (sent) or two (delivered, read). @param {{double: boolean}} p */
