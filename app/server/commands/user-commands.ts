@@ -44,10 +44,10 @@ export async function updateUser(services: Services, actor: User, userId: string
     throw invalidInput('You cannot demote or deactivate yourself.');
   }
   const user = await services.knex.transaction(async (trx) => {
+    const losesAdmin = (input.role !== undefined && input.role !== 'admin') || input.status === 'deactivated';
+    if (losesAdmin) await requireAnotherActiveAdmin(trx, userId);
     const existing = await User.query(trx).findById(userId).forUpdate();
     if (!existing) throw notFound('User');
-    const losesAdmin = (input.role !== undefined && input.role !== 'admin') || input.status === 'deactivated';
-    if (existing.role === 'admin' && existing.status === 'active' && losesAdmin) await requireAnotherActiveAdmin(trx, userId);
     const patch = { ...input, ...(input.name ? { name: input.name.trim() } : {}), updatedAt: new Date() };
     const updated = await User.query(trx).patchAndFetchById(userId, patch);
     await audit(trx, { actorId: actor.id, action: 'user.update', targetType: 'user', targetId: userId, details: { ...input }, ip });
@@ -79,12 +79,13 @@ export async function resetPassword(services: Services, actor: User, userId: str
 }
 
 /**
- * Refuses to leave the organisation without an active admin. The admin rows are locked, so two
- * admins demoting each other at once cannot both succeed.
+ * Refuses to leave the organisation without an active admin. Every active admin row is locked in
+ * id order before the target's, so two admins demoting each other at once are serialized (never
+ * deadlocked) and the second finds itself the last one.
  */
 async function requireAnotherActiveAdmin(trx: Knex.Transaction, userId: string) {
-  const admins = (await trx('users').where({ role: 'admin', status: 'active' }).forUpdate().select('id')) as { id: string }[];
-  if (admins.every((admin) => admin.id === userId)) {
+  const admins = (await trx('users').where({ role: 'admin', status: 'active' }).orderBy('id').forUpdate().select('id')) as { id: string }[];
+  if (admins.some((admin) => admin.id === userId) && admins.every((admin) => admin.id === userId)) {
     throw conflict('last_admin', 'This is the last active admin: make someone else an admin first.');
   }
 }

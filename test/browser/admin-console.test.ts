@@ -1,0 +1,131 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, PHONE, screenshot, signIn } from '../support/browser.ts';
+import { useBrowserWorld } from '../support/browser-world.ts';
+import { chatItem, poll, sendFromUi } from './helpers.ts';
+
+const world = useBrowserWorld({ alice: 'Alice Member', bob: 'Bob Member', carol: 'Carol Member', dave: 'Dave Leaving' });
+
+/** Opens the console from the chat UI's link, as an admin would. */
+async function openConsole(page: Page) {
+  await page.getByTestId('admin-console-link').click();
+  await page.getByTestId('admin-shell').waitFor();
+}
+
+async function goTo(page: Page, section: 'dashboard' | 'people' | 'groups' | 'settings' | 'audit') {
+  await page.getByTestId(`nav-${section}`).click();
+  await page.locator(`[data-testid="nav-${section}"][aria-current="page"]`).waitFor();
+}
+
+function personRow(page: Page, email: string) {
+  return page.locator(`[data-testid="person-row"][data-email="${email}"]`);
+}
+
+async function searchPerson(page: Page, email: string) {
+  await page.getByTestId('people-search').fill(email);
+  await personRow(page, email).waitFor();
+}
+
+describe('the admin console', () => {
+  it('shows non-admins an "admins only" page, and the API refuses them every admin route', async () => {
+    const { page } = await world.open(world.users.alice);
+    expect(await page.getByTestId('admin-console-link').count()).toBe(0);
+    await page.goto('/admin/people');
+    await page.getByTestId('admins-only').waitFor();
+    expect(await page.getByTestId('admins-only').textContent()).toContain('Admins only');
+    expect(await page.getByTestId('admin-shell').count()).toBe(0);
+
+    const any = '00000000-0000-4000-8000-000000000000';
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/api/admin/users'], ['POST', '/api/admin/users', { email: 'x@example.test', name: 'X' }],
+      ['PATCH', `/api/admin/users/${any}`, { name: 'Y' }], ['POST', `/api/admin/users/${any}/password`, {}],
+      ['POST', '/api/admin/users/import', { csv: 'a@example.test,A,user', dryRun: true }],
+      ['GET', '/api/admin/groups'], ['GET', `/api/admin/groups/${any}`], ['POST', '/api/admin/groups', { name: 'G', memberIds: [any] }],
+      ['PATCH', `/api/admin/groups/${any}`, { name: 'G' }], ['DELETE', `/api/admin/groups/${any}`],
+      ['POST', `/api/admin/groups/${any}/members`, { userIds: [any] }], ['DELETE', `/api/admin/groups/${any}/members/${any}`],
+      ['GET', '/api/admin/settings'], ['PATCH', '/api/admin/settings', { retentionDays: 1 }],
+      ['GET', '/api/admin/retention'], ['POST', '/api/admin/retention/run'],
+      ['GET', '/api/admin/invites'], ['POST', '/api/admin/invites', { expiresInDays: 1, maxUses: 1 }], ['DELETE', `/api/admin/invites/${any}`],
+      ['GET', '/api/admin/stats'], ['GET', '/api/admin/audit'], ['GET', '/api/admin/audit/actions'], ['GET', '/api/admin/audit.csv'],
+    ];
+    for (const [method, path, body] of routes) {
+      const res = await world.server.api(world.users.alice.token).request(method, path, body as Record<string, unknown> | undefined);
+      expect([method, path, res.status]).toEqual([method, path, 403]);
+    }
+  });
+
+  it('creates a person, imports 50 from CSV after a dry run, and a new person signs in', async () => {
+    const admin = await world.open(world.server.admin);
+    const { page } = admin;
+    await openConsole(page);
+    await goTo(page, 'people');
+
+    await page.getByTestId('person-add').click();
+    const addDialog = page.getByTestId('person-add-dialog');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('person-name');
+    await page.getByLabel('Name').fill('Erin New');
+    await page.getByLabel('Email').fill('erin.new@example.test');
+    await addDialog.getByTestId('person-submit').click();
+    const oneTime = await page.getByTestId('one-time-password').inputValue();
+    expect(oneTime.length).toBeGreaterThanOrEqual(12);
+    await expect.poll(() => page.getByTestId('status').textContent()).toContain('Erin New was added.');
+    await page.getByTestId('dialog-close').click();
+    // Focus returns to the button that opened the dialog.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('person-add');
+
+    const lines = ['email,name,role'];
+    for (let i = 1; i <= 47; i += 1) lines.push(`import${i}@example.test,Imported ${i},${i === 1 ? 'admin' : 'user'}`);
+    lines.push(`${world.users.alice.user.email},Alice Again,user`, 'erin.new@example.test,Erin Again,', 'not-an-email,Broken Row,user');
+    await page.getByTestId('people-import').click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByTestId('import-check').click();
+    await page.getByTestId('import-summary').waitFor();
+    expect(await page.getByTestId('import-create').textContent()).toBe('47');
+    expect(await page.getByTestId('import-skip').textContent()).toBe('2');
+    expect(await page.getByTestId('import-refuse').textContent()).toBe('1');
+    const refused = page.locator('[data-testid="import-row"][data-outcome="refuse"]');
+    expect(await refused.textContent()).toContain('not a valid email address');
+    // Nothing is written by the dry run.
+    expect((await world.server.api(world.server.admin.token).get('/api/admin/users?query=import1')).body.users).toEqual([]);
+
+    await page.getByTestId('import-run').click();
+    await expect.poll(() => page.getByTestId('import-summary').textContent(), { timeout: 30_000 }).toContain('Created');
+    expect(await page.getByTestId('import-create').textContent()).toBe('47');
+    const newRow = page.locator('[data-testid="import-row"][data-email="import7@example.test"]');
+    const password = (await newRow.getByTestId('import-password').textContent())!.trim();
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    await page.getByTestId('import-dialog').getByTestId('dialog-close').click();
+    await searchPerson(page, 'import7@example.test');
+
+    const newcomer = await world.openSignedOut();
+    await signIn(newcomer.page, 'import7@example.test', password);
+    await newcomer.page.getByTestId('current-user').getByText('Imported 7').waitFor();
+    const erin = await world.openSignedOut();
+    await signIn(erin.page, 'erin.new@example.test', oneTime);
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('deactivating a person signs their open chat out at once; reactivating lets them back', async () => {
+    const dave = world.users.dave;
+    const theirs = await world.open(dave);
+    const { page } = await world.open(world.server.admin);
+    await openConsole(page);
+    await goTo(page, 'people');
+    await searchPerson(page, dave.user.email);
+    await personRow(page, dave.user.email).getByTestId('person-deactivate').click();
+    expect(await page.getByTestId('confirm-message').textContent()).toContain(dave.user.email);
+    await page.getByTestId('confirm-yes').click();
+    // Typically under half a second; the wider limit only absorbs a loaded machine.
+    await theirs.page.getByTestId('sign-in-form').waitFor({ timeout: 5_000 });
+    await expect.poll(() => personRow(page, dave.user.email).getByTestId('person-status').textContent()).toBe('deactivated');
+
+    await theirs.page.getByTestId('sign-in-email').fill(dave.user.email);
+    await theirs.page.getByTestId('sign-in-password').fill(dave.password);
+    await theirs.page.getByTestId('sign-in-submit').click();
+    await expect.poll(() => theirs.page.getByTestId('sign-in-error').textContent()).toContain('Wrong email or password');
+
+    await personRow(page, dave.user.email).getByTestId('person-reactivate').click();
+    await expect.poll(() => personRow(page, dave.user.email).getByTestId('person-status').textContent()).toBe('active');
+    await signIn(theirs.page, dave.user.email, dave.password);
+  });
+});
