@@ -128,4 +128,54 @@ describe('the admin console', () => {
     await expect.poll(() => personRow(page, dave.user.email).getByTestId('person-status').textContent()).toBe('active');
     await signIn(theirs.page, dave.user.email, dave.password);
   });
+
+  it('creates, renames, trims and archives a group while its members watch live', async () => {
+    const { alice, bob, carol } = world.users;
+    const [a, b, c] = [await world.open(alice), await world.open(bob), await world.open(carol)];
+    const { page } = await world.open(world.server.admin);
+    await openConsole(page);
+    await goTo(page, 'groups');
+
+    await page.getByTestId('group-create').click();
+    const dialog = page.getByTestId('group-create-dialog');
+    await dialog.getByTestId('group-name').fill('Launch team');
+    for (const who of [alice, bob, carol]) {
+      await dialog.getByTestId('picker-search').fill(who.user.email);
+      await dialog.locator(`[data-testid="picker-option"][data-email="${who.user.email}"] input`).check();
+    }
+    await dialog.getByTestId('group-submit').click();
+    for (const member of [a, b, c]) await chatItem(member.page, 'Launch team').waitFor();
+
+    const row = page.locator('[data-testid="group-row"][data-name="Launch team"]');
+    await row.getByTestId('group-manage').click();
+    const manage = page.getByTestId('group-manage-dialog');
+    await manage.getByTestId('group-rename').fill('Launch crew');
+    await manage.getByTestId('group-rename-save').click();
+    for (const member of [a, b, c]) await chatItem(member.page, 'Launch crew').waitFor();
+
+    await manage.locator(`[data-testid="group-member"][data-email="${carol.user.email}"]`).getByTestId('member-remove').click();
+    await poll(() => chatItem(c.page, 'Launch crew').count()).toBe(0);
+    await poll(() => manage.getByTestId('group-member').count()).toBe(2);
+    expect(await chatItem(a.page, 'Launch crew').count()).toBe(1);
+    await manage.getByTestId('dialog-close').click();
+
+    await chatItem(a.page, 'Launch crew').click();
+    await sendFromUi(a.page, 'before the archive');
+    await page.locator('[data-testid="group-row"][data-name="Launch crew"]').getByTestId('group-archive').click();
+    await a.page.getByTestId('composer-archived').waitFor();
+    expect(await a.page.getByTestId('composer-archived').textContent()).toContain('This group is archived');
+    expect(await a.page.getByTestId('composer').count()).toBe(0);
+    await chatItem(b.page, 'Launch crew').click();
+    await b.page.getByTestId('composer-archived').waitFor();
+    // The server refuses as well, whatever a client shows.
+    const refused = await world.server.api(bob.token).post(`/api/chats/${await chatIdOf(a.page)}/messages`, { clientId: 'after-archive', body: 'no' });
+    expect([refused.status, refused.body.error.message]).toEqual([403, 'This group is archived.']);
+  });
 });
+
+/** The id of the chat open in this page, from its URL. */
+async function chatIdOf(page: Page): Promise<string> {
+  const id = new URL(page.url()).pathname.split('/').pop();
+  if (!id) throw new Error(`no chat open at ${page.url()}`);
+  return id;
+}

@@ -12,12 +12,12 @@ export function announce(text, kind = 'ok') {
   timer = window.setTimeout(() => { status.value = null; }, kind === 'error' ? 10_000 : 5_000);
 }
 
-/** Runs an action and announces its outcome; resolves to the action's value, or undefined on failure. */
+/** Runs an action and announces its outcome; resolves to the action's value (true for an empty answer), or undefined on failure. */
 export async function attempt(/** @type {() => Promise<any>} */ action, /** @type {string} */ done) {
   try {
     const value = await action();
     if (done) announce(done);
-    return value;
+    return value ?? true;
   } catch (err) {
     announce(err instanceof Error ? err.message : 'Something went wrong.', 'error');
     return undefined;

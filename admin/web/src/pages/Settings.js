@@ -110,7 +110,7 @@ function Invites() {
               <td>${formatDateTime(i.createdAt)}</td><td>${formatDateTime(i.expiresAt)}</td><td>${i.uses} of ${i.maxUses}</td>
               <td>${i.revokedAt ? 'Revoked' : new Date(i.expiresAt) < new Date() ? 'Expired' : i.uses >= i.maxUses ? 'Used up' : 'Active'}</td>
               <td>${i.revokedAt ? null : html`<button type="button" class="btn btn-danger small" aria-label="Revoke this invite link"
-                onClick=${async () => { if (await attempt(() => adminApi.revokeInvite(i.id), 'Invite link revoked.') !== undefined) void load(); }}>Revoke</button>`}</td>
+                onClick=${async () => { if (await attempt(() => adminApi.revokeInvite(i.id), 'Invite link revoked.')) void load(); }}>Revoke</button>`}</td>
             </tr>`)}
             ${!invites.length ? html`<tr><td colspan="5" class="muted empty-cell">No invite links yet.</td></tr>` : null}
           </tbody>
