@@ -171,6 +171,61 @@ describe('the admin console', () => {
     const refused = await world.server.api(bob.token).post(`/api/chats/${await chatIdOf(a.page)}/messages`, { clientId: 'after-archive', body: 'no' });
     expect([refused.status, refused.body.error.message]).toEqual([403, 'This group is archived.']);
   });
+
+  it('lists every admin write in the audit log with actor and target, filterable, and exports CSV', async () => {
+    const { page } = await world.open(world.server.admin);
+    await page.goto('/admin/audit');
+    await page.getByTestId('audit-table').waitFor();
+    await poll(() => page.getByTestId('audit-row').count()).toBeGreaterThan(10);
+
+    await page.getByTestId('audit-action').selectOption('group.rename');
+    await page.getByTestId('audit-apply').click();
+    await poll(() => page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')))).toEqual(['group.rename']);
+    const renamed = page.getByTestId('audit-row').first();
+    expect(await renamed.getByTestId('audit-actor').textContent()).toBe(world.server.admin.user.name);
+    expect(await renamed.textContent()).toContain('Launch crew');
+
+    await page.getByTestId('audit-action').selectOption('');
+    await page.getByTestId('audit-person').selectOption(world.users.dave.user.id);
+    await page.getByTestId('audit-apply').click();
+    await poll(() => page.getByTestId('audit-table').textContent()).toContain('Nothing recorded for these filters.');
+
+    await page.getByTestId('audit-person').selectOption(world.server.admin.user.id);
+    await page.getByTestId('audit-action').selectOption('user.update');
+    await page.getByTestId('audit-apply').click();
+    const daveUpdates = page.locator(`[data-testid="audit-row"]:has([data-target-id="${world.users.dave.user.id}"])`);
+    await poll(() => daveUpdates.count()).toBe(2);
+    expect(await daveUpdates.first().getByTestId('audit-target').textContent()).toBe(world.users.dave.user.name);
+
+    const href = await page.getByTestId('audit-export').getAttribute('href');
+    expect(href).toContain('action=user.update');
+    const csv = await page.evaluate(async (url) => (await fetch(url!)).text(), href);
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('id,createdAt,actorId,actorName,action,targetType,targetId,details,ip');
+    expect(lines.filter((line) => line.includes(world.users.dave.user.id))).toHaveLength(2);
+  });
+
+  it('renders every console page at desktop and phone widths, light and dark', async () => {
+    const sections = [
+      ['dashboard', '/admin', 'stat-people'],
+      ['people', '/admin/people', 'person-row'],
+      ['groups', '/admin/groups', 'group-row'],
+      ['settings', '/admin/settings', 'settings-retention'],
+      ['audit', '/admin/audit', 'audit-row'],
+    ] as const;
+    for (const [width, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const { page, errors } = await world.open(world.server.admin, { viewport, colorScheme });
+        for (const [name, path, ready] of sections) {
+          await page.goto(path);
+          await page.getByTestId(ready).first().waitFor();
+          if (name === 'dashboard') await page.locator('.uplot').first().waitFor();
+          await screenshot(page, `admin-${name}-${width}-${colorScheme}`);
+        }
+        expect(errors).toEqual([]);
+      }
+    }
+  }, 240_000);
 });
 
 /** The id of the chat open in this page, from its URL. */
