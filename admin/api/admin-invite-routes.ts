@@ -39,7 +39,7 @@ export function adminInviteRoutes() {
       return created!;
     });
     ctx.status = 201;
-    ctx.body = { invite: presentInvite(row), token, url: `${ctx.origin}/?invite=${token}` };
+    ctx.body = { invite: presentInvite(row), token, url: `${ctx.protocol}://${ctx.host}/?invite=${token}` };
   });
 
   router.delete('/api/admin/invites/:id', async (ctx) => {

@@ -23,9 +23,9 @@ export function DayChart({ title, days, testid }) {
       height: 200,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
       axes: [{ ...axis, space: 60 }, { ...axis, size: 44 }],
-      series: [{}, { label: title, stroke: accent, fill: accent + '55', width: 2, paths: uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined }],
+      series: [{}, { label: title, stroke: accent, fill: accent + '55', width: 2, points: { show: false }, paths: uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 40] }) : undefined }],
     }, toData(days), el);
     const resize = new ResizeObserver(() => plot.current && plot.current.setSize({ width: Math.max(200, el.clientWidth), height: 200 }));
     resize.observe(el);

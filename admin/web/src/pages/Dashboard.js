@@ -9,6 +9,9 @@ import { announce } from '../status.js';
 /** How often the figures refresh while the page is open. */
 const REFRESH_MS = 5000;
 
+/** @param {number} n @param {string} noun */
+const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function Dashboard() {
   const [stats, setStats] = useState(/** @type {any} */ (null));
   const [updatedAt, setUpdatedAt] = useState(/** @type {Date|null} */ (null));
@@ -34,15 +37,15 @@ export function Dashboard() {
   }, []);
   if (!stats) return html`<p class="muted">Loading…</p>`;
   const tiles = [
-    ['People', stats.users.active, `${stats.users.total} in all · ${stats.users.admins} admins · ${stats.users.deactivated} deactivated`, 'stat-people'],
+    ['People', stats.users.active, `${stats.users.total} in all · ${plural(stats.users.admins, 'admin')} · ${stats.users.deactivated} deactivated`, 'stat-people'],
     ['Online now', stats.onlineNow, 'connected at this moment', 'stat-online'],
-    ['Chats', stats.chats.direct + stats.chats.groups, `${stats.chats.groups} groups · ${stats.chats.direct} direct`, 'stat-chats'],
+    ['Chats', stats.chats.direct + stats.chats.groups, `${plural(stats.chats.groups, 'group')} · ${stats.chats.direct} direct`, 'stat-chats'],
     ['Database', formatBytes(stats.databaseBytes), 'size on disk', 'stat-database'],
     ['Media', formatBytes(stats.storageBytes), 'attachments stored', 'stat-media'],
     ['Log lag', stats.logLag, stats.logLag === 0 ? 'every message is written' : 'messages waiting to be written', 'stat-log-lag'],
   ];
   return html`
-    <p class="muted small" aria-live="off">Refreshes every ${REFRESH_MS / 1000} seconds${updatedAt ? ` · updated ${updatedAt.toLocaleTimeString()}` : ''}.</p>
+    <p class="muted small page-note" aria-live="off">Refreshes every ${REFRESH_MS / 1000} seconds${updatedAt ? ` · updated ${updatedAt.toLocaleTimeString()}` : ''}.</p>
     <div class="tiles">
       ${tiles.map(([label, value, note, testid]) => html`
         <div class="card tile" data-testid=${testid}>
