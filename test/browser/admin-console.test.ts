@@ -205,6 +205,42 @@ describe('the admin console', () => {
     expect(lines.filter((line) => line.includes(world.users.dave.user.id))).toHaveLength(2);
   });
 
+  it('offers sign-up on the sign-in page once registration is open, by domain or by invite link', async () => {
+    const api = world.server.api(world.server.admin.token);
+    const closed = await world.openSignedOut();
+    expect(await closed.page.getByTestId('sign-up-open').count()).toBe(0);
+
+    expect((await api.patch('/api/admin/settings', { registration: 'domain', registrationDomain: 'team.example' })).status).toBe(200);
+    const byDomain = await world.openSignedOut();
+    await byDomain.page.getByTestId('sign-up-open').click();
+    await byDomain.page.getByTestId('sign-up-name').fill('Dom Joiner');
+    await byDomain.page.getByTestId('sign-up-email').fill('dom@elsewhere.example');
+    await byDomain.page.getByTestId('sign-up-password').fill('long-enough-pw');
+    await byDomain.page.getByTestId('sign-up-submit').click();
+    await poll(() => byDomain.page.getByTestId('sign-up-error').textContent()).toContain('@team.example');
+    await byDomain.page.getByTestId('sign-up-email').fill('dom@team.example');
+    await byDomain.page.getByTestId('sign-up-submit').click();
+    await byDomain.page.getByTestId('current-user').getByText('Dom Joiner').waitFor();
+
+    // By invite: the admin makes a link in the console; whoever opens it finds the form open.
+    const { page } = await world.open(world.server.admin);
+    await page.goto('/admin/settings');
+    await page.getByTestId('registration-invite').check();
+    await page.getByTestId('registration-save').click();
+    await page.getByTestId('invite-uses').fill('1');
+    await page.getByTestId('invite-create').click();
+    const link = await page.getByTestId('invite-link').inputValue();
+    expect(link).toMatch(/\/\?invite=[A-Za-z0-9_-]{20,}$/);
+    const invited = await world.openSignedOut();
+    await invited.page.goto(link);
+    await invited.page.getByTestId('sign-up-name').fill('Ina Invited');
+    await invited.page.getByTestId('sign-up-email').fill('ina@anywhere.example');
+    await invited.page.getByTestId('sign-up-password').fill('long-enough-pw');
+    await invited.page.getByTestId('sign-up-submit').click();
+    await invited.page.getByTestId('current-user').getByText('Ina Invited').waitFor();
+    expect((await api.patch('/api/admin/settings', { registration: 'closed' })).status).toBe(200);
+  });
+
   it('renders every console page at desktop and phone widths, light and dark', async () => {
     const sections = [
       ['dashboard', '/admin', 'stat-people'],

@@ -57,6 +57,7 @@ export class Identity {
 
   /** A new Chat-Flow session for a user who has just proven who they are (sign-in, sign-up). */
   async startSession(user: User, input: { ip: string; userAgent?: string }) {
+    this.touchLastSeen(user);
     const expiresAt = new Date(Date.now() + (await this.options.sessionDays()) * 86_400_000);
     const [session] = (await this.knex('sessions')
       .insert({ userId: user.id, expiresAt, userAgent: input.userAgent?.slice(0, 300) ?? null, ip: input.ip })
