@@ -26,7 +26,7 @@ import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Logger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, registerLiveGauges } from './metrics.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
@@ -119,7 +119,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
       loginAttempts: config.loginAttempts,
       logger,
     }),
-    log: createMessageLog(config, writer, logger),
+    log: createMessageLog(config, writer, logger, metrics),
     watermarks: new WatermarkBuffer(knex, bus, logger),
     presence,
     redis,
@@ -129,6 +129,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     lifecycle: new Lifecycle(),
   };
   attachRealtime(io, services);
+  registerLiveGauges(metrics, { sockets: () => io.of('/').sockets.size, logLag: () => services.log.lag() });
   // Background jobs belong to the replicas that write; each run holds its job's advisory lock.
   if (config.roles.has('persist')) services.jobs.start();
   const handleHttp = createHttpApp(services).callback();

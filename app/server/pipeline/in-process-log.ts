@@ -13,7 +13,7 @@ export class InProcessLog implements MessageLog {
   private readonly queue: BatchingQueue<LogRecord, AppendResult>;
   private closed = false;
 
-  constructor(writer: MessageWriter, batchSize: number, logger: Logger) {
+  constructor(writer: Pick<MessageWriter, 'writeBatch'>, batchSize: number, logger: Logger) {
     this.queue = new BatchingQueue(batchSize, async (records): Promise<Settled<AppendResult>[]> => {
       try {
         const outcomes = await writer.writeBatch(records);
