@@ -5,6 +5,7 @@ import type { RateLimiter } from './auth/rate-limiter.ts';
 import type { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { OriginPolicy } from './http/origin-policy.ts';
 import type { Metrics } from './metrics.ts';
 import type { MessageLog } from './pipeline/message-log.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
@@ -25,6 +26,8 @@ export interface Services {
   /** Set when REDIS_URL is: the connections behind fan-out and presence, checked by /readyz. */
   redis?: RedisFanout;
   messageLimiter: RateLimiter;
+  /** Which page origins may use the session cookie (socket handshake, writes). */
+  originPolicy: OriginPolicy;
   metrics: Metrics;
   /** Background jobs (orphan uploads, retention, ...): add them at start; run on persist replicas. */
   jobs: JobScheduler;
