@@ -25,7 +25,8 @@ interface TokenOptions {
 function clerkToken(options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const issuedAt = now - (options.issuedAgo ?? 5);
-  return new SignJWT({ azp: options.azp ?? PARTY, sid: `sess_${randomBytes(6).toString('hex')}`, ...options.claims })
+  // Verified by default, as Clerk's session token template states it; the linking tests override it.
+  return new SignJWT({ azp: options.azp ?? PARTY, sid: `sess_${randomBytes(6).toString('hex')}`, email_verified: true, ...options.claims })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_test' })
     .setSubject(options.sub ?? `user_${randomBytes(8).toString('hex')}`)
     .setIssuer('https://clerk.chat.example.test')
