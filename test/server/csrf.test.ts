@@ -93,7 +93,8 @@ describe('cross-origin writes with the admin\'s cookie', () => {
   }
 
   it('answers 403 without Origin when Sec-Fetch-Site or Referer says the page is elsewhere', async () => {
-    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { referer: `${EVIL}/trap.html` }]) {
+    const signals: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { referer: `${EVIL}/trap.html` }];
+    for (const headers of signals) {
       const reset = await fromPage('POST', `/api/admin/users/${victim.user.id}/password`, { token: admin.token, type: 'application/json', body: '{}', headers });
       expect(reset).toMatchObject({ status: 403, body: FORBIDDEN });
     }
