@@ -101,6 +101,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   const writer = new MessageWriter(knex, bus, logger, metrics);
   const services: Services = {
     config,
+    originPolicy: new OriginPolicy(config.allowedOrigins),
     logger,
     knex,
     bus,
@@ -117,7 +118,6 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     presence,
     redis,
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
-    originPolicy: new OriginPolicy(config.allowedOrigins),
     settings: new SettingsService(knex),
     jobs: new JobScheduler(knex, logger),
   };

@@ -16,6 +16,8 @@ import type { SettingsService } from './settings/settings-service.ts';
 /** The running parts every route and socket handler may use; built once at start. */
 export interface Services {
   config: Config;
+  /** Which page origins may use the session cookie (socket handshake, writes). */
+  originPolicy: OriginPolicy;
   logger: Logger;
   knex: Knex;
   identity: Identity;
@@ -26,8 +28,6 @@ export interface Services {
   /** Set when REDIS_URL is: the connections behind fan-out and presence, checked by /readyz. */
   redis?: RedisFanout;
   messageLimiter: RateLimiter;
-  /** Which page origins may use the session cookie (socket handshake, writes). */
-  originPolicy: OriginPolicy;
   metrics: Metrics;
   /** Background jobs (orphan uploads, retention, ...): add them at start; run on persist replicas. */
   jobs: JobScheduler;
