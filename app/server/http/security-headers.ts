@@ -26,34 +26,49 @@ function inlineScriptHashes(page: string): string[] {
   );
 }
 
-// One policy per page: each allows only its own import map.
-const policies = new Map<string, string>();
-function contentSecurityPolicy(page: string): string {
-  const known = policies.get(page);
-  if (known) return known;
-  const policy = [
+// Each page's hashes, read once: each page allows only its own import map.
+const scriptHashes = new Map<string, string[]>();
+function pageScriptHashes(page: string): string[] {
+  let hashes = scriptHashes.get(page);
+  if (!hashes) {
+    hashes = inlineScriptHashes(page);
+    scriptHashes.set(page, hashes);
+  }
+  return hashes;
+}
+
+/** connect-src is the page's own origin (WebSocket included, CSP 3) and the configured extra origins. */
+function contentSecurityPolicy(page: string, connectSources: string[]): string {
+  return [
     "default-src 'self'",
-    `script-src 'self' ${inlineScriptHashes(page).join(' ')}`.trim(),
+    `script-src 'self' ${pageScriptHashes(page).join(' ')}`.trim(),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
-    "connect-src 'self' ws: wss:",
+    ["connect-src 'self'", ...connectSources].join(' '),
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
     "form-action 'self'",
   ].join('; ');
-  policies.set(page, policy);
-  return policy;
 }
 
-/** Defence in depth for the UI: messages are rendered as text, and the browser is told to insist. */
+/** Headers every response carries, errors and 404s included. */
+export const BASE_SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' } as const;
+
+/**
+ * Defence in depth for the UI: messages are rendered as text, and the browser is told to insist.
+ * The base headers are set before anything runs, so an error answered further out keeps them.
+ */
 export async function securityHeaders(ctx: AppContext, next: Next) {
-  await next();
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  if (ctx.response.is('html')) {
-    ctx.set('Content-Security-Policy', contentSecurityPolicy(isAdminPath(ctx.path) ? ADMIN_HTML : CHAT_HTML));
-    ctx.set('X-Frame-Options', 'DENY');
+  ctx.set(BASE_SECURITY_HEADERS);
+  try {
+    await next();
+  } finally {
+    if (ctx.response.is('html')) {
+      const page = isAdminPath(ctx.path) ? ADMIN_HTML : CHAT_HTML;
+      ctx.set('Content-Security-Policy', contentSecurityPolicy(page, ctx.services.originPolicy.connectSources()));
+      ctx.set('X-Frame-Options', 'DENY');
+    }
   }
 }

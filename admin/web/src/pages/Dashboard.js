@@ -42,7 +42,8 @@ export function Dashboard() {
     ['Chats', stats.chats.direct + stats.chats.groups, `${plural(stats.chats.groups, 'group')} · ${stats.chats.direct} direct`, 'stat-chats'],
     ['Database', formatBytes(stats.databaseBytes), 'size on disk', 'stat-database'],
     ['Media', formatBytes(stats.storageBytes), 'attachments stored', 'stat-media'],
-    ['Log lag', stats.logLag, stats.logLag === 0 ? 'every message is written' : 'messages waiting to be written', 'stat-log-lag'],
+    ['Log lag', stats.logLag === null ? '—' : stats.logLag, stats.logLag === null ? 'the message log cannot be asked right now'
+      : stats.logLag === 0 ? 'every message is written' : 'messages waiting to be written', 'stat-log-lag'],
   ];
   return html`
     <p class="muted small page-note" aria-live="off">Refreshes every ${REFRESH_MS / 1000} seconds${updatedAt ? ` · updated ${updatedAt.toLocaleTimeString()}` : ''}.</p>
