@@ -1,14 +1,12 @@
-// REST client for /api/admin: the console's only module that calls fetch. It shares the chat UI's
-// stored session and error type, so both pages are signed in together.
-import { ApiError, loadToken } from 'chatflow/api.js';
+// REST client for /api/admin: the console's only module that calls fetch. The session is the chat
+// UI's httpOnly cookie, so both pages are signed in together; the error type is the chat UI's.
+import { ApiError } from 'chatflow/api.js';
 
 export { ApiError };
 
 /** @param {string} method @param {string} path @param {unknown} [body] */
 async function request(method, path, body) {
   const headers = /** @type {Record<string,string>} */ ({ Accept: 'application/json' });
-  const token = loadToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {

@@ -2,7 +2,7 @@
 // to an email domain). The server decides; this only shows what it allows.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, saveToken } from '../api.js';
+import { api } from '../api.js';
 
 const inviteFromUrl = () => new URLSearchParams(location.search).get('invite') || '';
 
@@ -30,9 +30,8 @@ function SignUpForm({ invite, domain }) {
     setBusy(true);
     setError('');
     try {
-      const { token } = await api.signUp({ ...fields, email: fields.email.trim(), ...(invite ? { invite } : {}) });
-      saveToken(token);
-      // A fresh start signs the new account in, exactly as after a sign-in reload.
+      await api.signUp({ ...fields, email: fields.email.trim(), ...(invite ? { invite } : {}) });
+      // The answer set the session cookie: a fresh start enters as the new account, without the invite in the address.
       location.assign('/');
     } catch (err) {
       setError(err instanceof Error ? err.message : 'Sign-up failed.');
