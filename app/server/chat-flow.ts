@@ -22,6 +22,7 @@ import { authRoutes } from './http/routes/auth-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
+import { searchRoutes } from './http/routes/search-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
@@ -58,7 +59,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(staticFiles);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
-  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes()];
+  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes(), searchRoutes()];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes()];
   for (const router of [...routers, ...adminRouters]) {
     app.use(router.routes()).use(router.allowedMethods());
