@@ -43,8 +43,8 @@ export function parseHeadline(headline: string): { snippet: string; highlights: 
   let open: number | undefined;
   for (const char of headline) {
     if (char === START) open = snippet.length;
-    else if (char === STOP && open !== undefined) {
-      if (snippet.length > open) highlights.push([open, snippet.length]);
+    else if (char === STOP) {
+      if (open !== undefined && snippet.length > open) highlights.push([open, snippet.length]);
       open = undefined;
     } else snippet += char;
   }
