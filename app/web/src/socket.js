@@ -74,6 +74,8 @@ export function createSocketClient(deps) {
       deps.onStatus(browserOffline ? 'offline' : 'connecting');
     });
     socket.on('message:new', (/** @type {Message} */ m) => onNewMessage(m));
+    // The server missed live events for a while (its fan-out was down): fetch what came meanwhile.
+    socket.on('resync', () => void catchUp());
     for (const name of ['receipt', 'typing', 'presence', 'chat:created', 'chat:updated', 'chat:removed', 'notification']) {
       socket.on(name, (/** @type {any} */ payload) => deps.onEvent(name, payload));
     }
