@@ -11,7 +11,11 @@ export interface ChatView {
   /** Set while an admin has archived the group: it refuses new messages. */
   archivedAt: Date | null;
   createdAt: Date;
+  /** The first members, up to EMBEDDED_MEMBERS_LIMIT (queries/chat-views.ts). */
   members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean; archived: boolean }[];
+  /** The rows of the members this view is presented to, also when beyond the embedded ones. */
+  viewers: Map<string, ChatView['members'][number]>;
+  memberCount: number;
   lastMessage: MessageRecord | null;
 }
 
@@ -20,6 +24,7 @@ export interface PresentedChat {
   kind: ChatKind;
   name: string;
   members: { user: PresentedUser; role: MemberRole; deliveredSeq: number; readSeq: number }[];
+  memberCount: number;
   lastSeq: number;
   lastMessage: PresentedMessage | null;
   readSeq: number;
@@ -33,7 +38,7 @@ export interface PresentedChat {
 
 /** A chat as one member sees it: a direct chat is named after the other person. */
 export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
-  const me = chat.members.find((member) => member.user.id === viewerId);
+  const me = chat.viewers.get(viewerId) ?? chat.members.find((member) => member.user.id === viewerId);
   const other = chat.members.find((member) => member.user.id !== viewerId);
   const readSeq = Math.min(me?.readSeq ?? 0, chat.lastSeq);
   return {
@@ -46,6 +51,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
       deliveredSeq: member.deliveredSeq,
       readSeq: member.readSeq,
     })),
+    memberCount: chat.memberCount,
     lastSeq: chat.lastSeq,
     lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage) : null,
     readSeq,
