@@ -25,9 +25,10 @@ function signInErrorText(e) {
  *   sendQueue: import('./send-queue.js').SendQueue,
  *   receipts: import('./receipts.js').Receipts,
  *   notifications: import('./notifications.js').Notifications,
+ *   media: {clear: () => void},
  * }} deps
  */
-export function createSession(state, { socket, people, chats, sendQueue, receipts, notifications }) {
+export function createSession(state, { socket, people, chats, sendQueue, receipts, notifications, media }) {
   /** Resumes a stored session, or shows the sign-in form. */
   async function boot() {
     notifications.readPermission();
@@ -85,6 +86,7 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
     saveToken(null);
     sendQueue.clear();
     receipts.clear();
+    media.clear();
     batch(() => {
       state.authStatus.value = 'signed-out';
       state.me.value = null;
