@@ -21,7 +21,9 @@ import { authenticate, errorHandler } from './http/middleware.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
+import { attachmentRoutes } from './http/routes/attachment-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
+import { uploadRoutes } from './http/routes/upload-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
@@ -38,6 +40,9 @@ import { RedisPresence } from './realtime/redis-presence.ts';
 import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
 import type { Services } from './services.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { orphanUploadsJob } from './jobs/orphan-uploads.ts';
+import { createMediaStore } from './storage/create-media-store.ts';
+import { MediaTools } from './storage/media-tools.ts';
 
 export interface RunningChatFlow {
   url: string;
@@ -58,7 +63,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(staticFiles);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
-  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes()];
+  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes(), uploadRoutes(), attachmentRoutes()];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes()];
   for (const router of [...routers, ...adminRouters]) {
     app.use(router.routes()).use(router.allowedMethods());
@@ -82,6 +87,13 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     throw error;
   });
   const { knex } = database;
+  // The bucket (or directory) is made now, so a wrong S3 setting stops the start with one line.
+  const media = createMediaStore(config);
+  await media.init().catch(async (error: unknown) => {
+    await database.close();
+    await redis?.close();
+    throw error;
+  });
   await ensureFirstAdmin(knex, config, logger);
   const secret = await resolveInstallationSecret(knex, config.secret);
 
@@ -115,7 +127,11 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
     settings: new SettingsService(knex),
     jobs: new JobScheduler(knex, logger),
+    media,
+    mediaTools: new MediaTools(config.ffmpeg, logger),
+    uploadLimiter: new RateLimiter(config.uploadRatePerMinute, config.uploadRatePerMinute / 60),
   };
+  services.jobs.add(orphanUploadsJob(services));
   attachRealtime(io, services);
   // Background jobs belong to the replicas that write; each run holds its job's advisory lock.
   if (config.roles.has('persist')) services.jobs.start();

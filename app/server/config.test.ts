@@ -72,7 +72,7 @@ describe('loadConfig defaults', () => {
     expect(config.dataDir).toBe('/var/lib/chatflow');
     expect(config.databaseUrl).toBe('postgresql://chat:pw@db:5432/chat');
     expect(config.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
-    expect(config.s3).toEqual({ endpoint: 'http://minio:9000', accessKey: 'access', secretKey: 'secret-key', bucket: 'media' });
+    expect(config.s3).toEqual({ endPoint: 'minio', port: 9000, useSSL: false, region: 'us-east-1', accessKey: 'access', secretKey: 'secret-key', bucket: 'media' });
     expect(config.clerk?.jwtKey).toBe(pem.trim());
     expect(config.clerk?.authorizedParties).toEqual(['https://a.example', 'https://b.example']);
     expect([...config.roles].sort()).toEqual(['persist', 'web']);
@@ -98,6 +98,10 @@ describe('loadConfig refuses bad values with one problem naming the variable', (
     ['S3_ENDPOINT', { S3_ENDPOINT: 'http://minio:9000' }],
     ['S3_ENDPOINT', { S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' }],
     ['S3_ENDPOINT', { S3_SECRET_KEY: 'only-the-secret' }],
+    ['S3_ENDPOINT', { S3_ENDPOINT: 'ftp://minio', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'media' }],
+    ['S3_BUCKET', { S3_ENDPOINT: 'minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'No_Such' }],
+    ['S3_USE_SSL', { S3_USE_SSL: 'yes' }],
+    ['CHATFLOW_UPLOAD_ORPHAN_SECONDS', { CHATFLOW_UPLOAD_ORPHAN_SECONDS: '0' }],
     ['CLERK_JWT_KEY', { CLERK_JWT_KEY: 'not-a-pem' }],
     ['CLERK_JWT_KEY', { CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }],
     ['CHATFLOW_ADMIN_PASSWORD', { CHATFLOW_ADMIN_PASSWORD: 'short' }],

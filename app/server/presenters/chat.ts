@@ -1,6 +1,6 @@
 import type { ChatKind } from '../models/chat.ts';
 import type { MemberRole } from '../models/chat-member.ts';
-import { presentMessage, type MessageRecord, type PresentedMessage } from './message.ts';
+import { presentMessage, type MessageRecord, type PresentedAttachment, type PresentedMessage } from './message.ts';
 import { presentUser, type PresentedUser, type UserFields } from './user.ts';
 
 export interface ChatView {
@@ -11,6 +11,7 @@ export interface ChatView {
   createdAt: Date;
   members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean; archived: boolean }[];
   lastMessage: MessageRecord | null;
+  lastMessageAttachments?: PresentedAttachment[];
 }
 
 export interface PresentedChat {
@@ -44,7 +45,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
       readSeq: member.readSeq,
     })),
     lastSeq: chat.lastSeq,
-    lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage) : null,
+    lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage, chat.lastMessageAttachments) : null,
     readSeq,
     deliveredSeq: me?.deliveredSeq ?? 0,
     unreadCount: Math.max(0, chat.lastSeq - readSeq),

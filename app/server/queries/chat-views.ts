@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ChatView } from '../presenters/chat.ts';
 import type { MessageRecord } from '../presenters/message.ts';
 import type { UserFields } from '../presenters/user.ts';
+import { attachmentsByMessage } from './message-attachments.ts';
 import { MESSAGE_COLUMNS } from './message-history.ts';
 
 interface ChatRow {
@@ -27,7 +28,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
   if (chats.length === 0) return [];
   const chatIds = chats.map((chat) => chat.id);
   const lastMessageIds = chats.map((chat) => chat.lastMessageId).filter((id): id is string => id !== null);
-  const [members, lastMessages] = await Promise.all([
+  const [members, lastMessages, lastAttachments] = await Promise.all([
     knex('chatMembers as m')
       .join('users as u', 'u.id', 'm.userId')
       .whereIn('m.chatId', chatIds)
@@ -37,6 +38,8 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
     lastMessageIds.length
       ? knex('messages as m').leftJoin('users as u', 'u.id', 'm.senderId').whereIn('m.id', lastMessageIds).select<MessageRecord[]>(MESSAGE_COLUMNS)
       : Promise.resolve([] as MessageRecord[]),
+    // The chat list's preview of a message without text ("Photo", a file name) needs them.
+    attachmentsByMessage(knex, lastMessageIds),
   ]);
   const membersByChat = new Map<string, ChatView['members']>();
   for (const row of members) {
@@ -60,6 +63,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
     createdAt: chat.createdAt,
     members: membersByChat.get(chat.id) ?? [],
     lastMessage: chat.lastMessageId ? (messagesById.get(chat.lastMessageId) ?? null) : null,
+    lastMessageAttachments: chat.lastMessageId ? (lastAttachments.get(chat.lastMessageId) ?? []) : [],
   }));
 }
 
