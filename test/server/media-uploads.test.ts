@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../app/server/settings/settings-service.ts';
 import { MEDIA_STORES, useMediaServer } from '../support/media-server.ts';
-import { makeElf, makePdf, makePng } from '../support/media-samples.ts';
+import { makeElf, makeMp4, makePdf, makePng, makeVoiceNote } from '../support/media-samples.ts';
 import type { ServerFixture } from '../support/server-fixture.ts';
 import { streamUpload, uploadFile } from '../support/uploads.ts';
 
@@ -229,5 +229,28 @@ describe.each(MEDIA_STORES)('uploads and downloads on the %s store', (store) => 
       expect(response.status, url).toBe(404);
       expect(await response.json()).toMatchObject({ error: { code: 'not_found' } });
     }
+  });
+});
+
+describe.each(MEDIA_STORES)('uploads without ffmpeg on the %s store', (store) => {
+  const server = useMediaServer(store, { env: { CHATFLOW_FFMPEG: '/nonexistent/ffmpeg', CHATFLOW_FFPROBE: '/nonexistent/ffprobe' } });
+
+  it('still takes videos and voice notes, without poster or duration, and serves them unchanged', async () => {
+    const user = await server.createUser();
+    const mp4 = await makeMp4(1, 300_000);
+    const video = await uploadFile(server.url, user.token, { name: 'clip.mp4', data: mp4 });
+    expect(video.status).toBe(201);
+    expect(video.body.attachment).toMatchObject({ kind: 'video', mime: 'video/mp4', size: mp4.length, thumbnailUrl: null });
+    expect(video.body.attachment.durationMs).toBeUndefined();
+    const served = await download(server, user.token, video.body.attachment.url);
+    expect(served.headers.get('content-disposition')).toMatch(/^inline; /);
+    expect(sha256(await served.arrayBuffer())).toBe(sha256(mp4));
+
+    const note = await uploadFile(server.url, user.token, { name: 'voice.webm', data: await makeVoiceNote(0.5), voice: true });
+    expect(note.status).toBe(201);
+    expect(note.body.attachment).toMatchObject({ kind: 'audio', mime: 'audio/webm', voice: true, thumbnailUrl: null });
+    // Images need no ffmpeg.
+    const png = await uploadFile(server.url, user.token, { name: 'p.png', data: await makePng(900, 300) });
+    expect(png.body.attachment).toMatchObject({ kind: 'image', width: 900, height: 300, thumbnailUrl: expect.any(String) });
   });
 });

@@ -115,8 +115,10 @@ async function describeMedia(services: Services, file: string, mime: string, voi
   }
   if (kind !== 'video' && kind !== 'audio') return { kind, mime };
   const probe: MediaProbe | null = await services.mediaTools.probe(file).catch((error: unknown) => (log(error, 'probe'), null));
-  // A WebM or MP4 with sound only (a recorded voice note) is audio, whatever its container says.
-  if (kind === 'video' && probe && !probe.hasVideo && probe.hasAudio) {
+  // A WebM or MP4 with sound only (a recorded voice note) is audio, whatever its container says;
+  // without ffprobe to look inside, the client's voice flag decides.
+  const soundOnly = probe ? !probe.hasVideo && probe.hasAudio : voice;
+  if (kind === 'video' && soundOnly) {
     kind = 'audio';
     mime = mime.replace(/^video\//, 'audio/');
   }
