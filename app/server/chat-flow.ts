@@ -41,6 +41,7 @@ import { attachRealtime, createSocketServer } from './realtime/socket-server.ts'
 import type { Services } from './services.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { orphanUploadsJob } from './jobs/orphan-uploads.ts';
+import { clearStaleStaging } from './commands/upload-receiver.ts';
 import { createMediaStore } from './storage/create-media-store.ts';
 import { MediaTools } from './storage/media-tools.ts';
 
@@ -94,6 +95,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     await redis?.close();
     throw error;
   });
+  await clearStaleStaging(config.dataDir);
   await ensureFirstAdmin(knex, config, logger);
   const secret = await resolveInstallationSecret(knex, config.secret);
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +86,23 @@ describe.each(MEDIA_STORES)('uploads and downloads on the %s store', (store) => 
     } finally {
       await setSettings(server, { uploadMaxBytes: DEFAULT_SETTINGS.uploadMaxBytes });
     }
+  });
+
+  it('keeps nothing of an upload the client abandons halfway', async () => {
+    const user = await server.createUser();
+    const before = await storedKeys(server);
+    const boundary = 'abandon-boundary';
+    const request = http.request(new URL('/api/uploads', server.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    request.on('error', () => undefined);
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.pdf"\r\n\r\n`);
+    request.write(Buffer.concat([makePdf(), Buffer.alloc(512 * 1024, 0x20)]));
+    await expect.poll(() => stagingFiles(server)).toHaveLength(1);
+    request.destroy();
+    await expect.poll(() => stagingFiles(server)).toEqual([]);
+    expect(await storedKeys(server)).toEqual(before);
   });
 
   it('answers 413 at once when the declared length cannot fit', async () => {

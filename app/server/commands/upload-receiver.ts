@@ -1,7 +1,7 @@
 import busboy from 'busboy';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -38,6 +38,20 @@ interface MediaDetails {
   thumbnail?: Thumbnail;
 }
 
+const STALE_STAGING_MS = 60 * 60 * 1000;
+
+const stagingDirOf = (dataDir: string) => path.join(dataDir, 'uploads-staging');
+
+/** Removes staging files a crash left behind (older than an hour: newer ones may be uploads in progress). */
+export async function clearStaleStaging(dataDir: string): Promise<void> {
+  const dir = stagingDirOf(dataDir);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > STALE_STAGING_MS) await rm(file, { force: true });
+  }
+}
+
 const tooLargeFor = (maxBytes: number) => tooLarge(`The file is larger than the limit of ${maxBytes} bytes.`);
 
 /**
@@ -56,11 +70,14 @@ function stage(body: Readable, headers: IncomingHttpHeaders, stagingDir: string,
     }
     let voice = false;
     let writing: Promise<StagedFile> | undefined;
+    let fileStream: Readable | undefined;
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
       body.unpipe(parser);
+      // Ends the staging pipeline too, which then removes its file.
+      fileStream?.destroy();
       parser.destroy();
       reject(error);
     };
@@ -72,6 +89,7 @@ function stage(body: Readable, headers: IncomingHttpHeaders, stagingDir: string,
         stream.resume();
         return;
       }
+      fileStream = stream;
       const file = path.join(stagingDir, randomUUID());
       const hash = createHash('sha256');
       let size = 0;
@@ -147,7 +165,7 @@ export async function receiveUpload(services: Services, uploader: User, body: Re
   // Refused before a byte is read when the declared body cannot fit.
   if (Number.isFinite(declared) && declared > uploadMaxBytes + MULTIPART_OVERHEAD) throw tooLargeFor(uploadMaxBytes);
 
-  const stagingDir = path.join(services.config.dataDir, 'uploads-staging');
+  const stagingDir = stagingDirOf(services.config.dataDir);
   await mkdir(stagingDir, { recursive: true });
   const staged = await stage(body, headers, stagingDir, uploadMaxBytes);
   if (!staged) throw invalidInput('Send the file in a part named "file".');
@@ -160,7 +178,7 @@ export async function receiveUpload(services: Services, uploader: User, body: Re
     const media = await describeMedia(services, staged.path, detected, staged.voice);
     const storageKey = mediaKey(id);
     keys.push(storageKey);
-    const size = (await stat(staged.path)).size;
+    const { size } = staged;
     await services.media.put(storageKey, createReadStream(staged.path), { contentType: media.mime, maxBytes: uploadMaxBytes, size });
     let thumbnailKey: string | null = null;
     if (media.thumbnail) {
