@@ -109,13 +109,13 @@ export function previewText(m) {
 }
 
 /** @typedef {{id: string, kind: 'image'|'video'|'audio'|'file', name: string, mime: string, size: number,
- *   width?: number, height?: number, durationMs?: number, url: string, thumbnailUrl: string|null}} Attachment */
+ *   width?: number, height?: number, durationMs?: number, voice?: true, url: string, thumbnailUrl: string|null}} Attachment */
 
-/** Recorded voice notes are uploaded under this name (see voice-recorder.js); other audio keeps its file name. */
+/** The name recorded voice notes are uploaded under (actions/voice-notes.js). */
 export const VOICE_NOTE_NAME = 'voice-message.webm';
 
-/** @param {Attachment} a */
-export const isVoiceNote = (a) => a.kind === 'audio' && /^voice-message/i.test(a.name || '');
+/** The server marks recorded notes `voice: true`; any other audio is a file with a name. @param {Attachment} a */
+export const isVoiceNote = (a) => a.kind === 'audio' && a.voice === true;
 
 /** @type {Array<[(a: Attachment) => boolean, string, string]>} */
 const COUNTED = [

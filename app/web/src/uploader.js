@@ -1,6 +1,7 @@
 // Uploads one file to POST /api/uploads with XMLHttpRequest, because fetch cannot report upload
 // progress. The only module that sends files; views only see the progress it reports.
 import { ApiError, loadToken } from './api.js';
+import { formatBytes } from './format.js';
 
 /** @typedef {import('./format.js').Attachment} Attachment */
 /** @typedef {{done: Promise<Attachment>, abort: () => void}} Upload */
@@ -23,9 +24,10 @@ export const canRetry = (e) => !(e instanceof ApiError) || ![400, 401, 404, 413,
  * @param {Blob} file a File, or a Blob with a name for recordings
  * @param {string} name
  * @param {(fraction: number) => void} onProgress called with 0..1 as the body goes out
+ * @param {{voice?: boolean}} [options] voice: a recorded voice note rather than an audio file
  * @returns {Upload}
  */
-export function uploadFile(file, name, onProgress) {
+export function uploadFile(file, name, onProgress, options = {}) {
   const xhr = new XMLHttpRequest();
   const done = new Promise((resolve, reject) => {
     xhr.open('POST', '/api/uploads');
@@ -47,6 +49,7 @@ export function uploadFile(file, name, onProgress) {
     xhr.onerror = () => reject(errorOf(0, null));
     xhr.onabort = () => reject(new ApiError(0, ABORTED, 'Cancelled.'));
     const form = new FormData();
+    if (options.voice) form.append('voice', 'true');
     form.append('file', file, name);
     xhr.send(form);
   });
@@ -57,5 +60,8 @@ export function uploadFile(file, name, onProgress) {
 function errorOf(status, data) {
   const err = data && data.error;
   const message = (err && typeof err.message === 'string' && err.message) || FALLBACK[status] || `The upload failed (HTTP ${status}).`;
-  return new ApiError(status, (err && err.code) || (status ? 'http_' + status : 'network'), message);
+  return new ApiError(status, (err && err.code) || (status ? 'http_' + status : 'network'), readableSizes(message));
 }
+
+/** A limit given in bytes ("the limit of 26214400 bytes") is said the way people read sizes ("25 MB"). @param {string} text */
+const readableSizes = (text) => text.replace(/\b(\d{4,}) bytes\b/g, (_, n) => formatBytes(Number(n)));

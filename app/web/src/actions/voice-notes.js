@@ -67,7 +67,7 @@ export function createVoiceNotes(state, { sendQueue }) {
     const v = state.voice.value;
     if (!v || !recorded) return;
     media.patchVoice(state, { phase: 'sending', progress: 0, error: '', retryable: false });
-    const current = uploadFile(recorded, VOICE_NOTE_NAME, (progress) => media.patchVoice(state, { progress }));
+    const current = uploadFile(recorded, VOICE_NOTE_NAME, (progress) => media.patchVoice(state, { progress }), { voice: true });
     upload = current;
     current.done.then((attachment) => {
       if (upload !== current) return;

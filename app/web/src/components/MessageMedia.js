@@ -12,22 +12,20 @@ import { formatBytes, formatDuration, isVoiceNote } from '../format.js';
 /** Attachment URLs are same-origin paths; anything else is not rendered as a link or source. @param {unknown} url */
 export const sameOrigin = (url) => (typeof url === 'string' && url.startsWith('/') && !url.startsWith('//') ? url : undefined);
 
-/** @param {Attachment} a */
-const isVisual = (a) => a.kind === 'image' || a.kind === 'video';
-
 /** The box an image or video takes before it loads, from its recorded size (4:3 when unknown). @param {Attachment} a */
 const ratioOf = (a) => (a.width && a.height ? `${a.width} / ${a.height}` : '4 / 3');
 
 /**
- * Classes for the bubble around media: a bubble of only pictures puts its time over the picture.
+ * Classes for the bubble around media: a bubble of only pictures puts its time over the picture
+ * (a video keeps it below, clear of the player's controls).
  * @param {Message} m
  */
 export function mediaBubbleClass(m) {
   const list = /** @type {Attachment[]} */ (m.attachments || []);
   if (!list.length || m.deletedAt) return '';
   const onlyMedia = !(m.body || '').trim();
-  const visualLast = isVisual(list[list.length - 1]) && !list.some((a) => !isVisual(a));
-  return ' has-media' + (onlyMedia ? ' media-only' : '') + (onlyMedia && visualLast ? ' media-overlay-meta' : '');
+  const onlyImages = list.every((a) => a.kind === 'image');
+  return ' has-media' + (onlyMedia ? ' media-only' : '') + (onlyMedia && onlyImages ? ' media-overlay-meta' : '');
 }
 
 /** @param {{message: Message, onOpenImage: (attachmentId: string) => void}} p */
@@ -62,8 +60,7 @@ function VideoPlayer({ a }) {
   return html`
     <div class="media-video" style=${`--ratio:${ratioOf(a)}`}>
       <video controls preload="metadata" playsinline src=${sameOrigin(a.url)} poster=${sameOrigin(a.thumbnailUrl)}
-        data-testid="attachment-video" aria-label=${'Video ' + (a.name || '')}></video>
-      ${a.durationMs ? html`<span class="media-badge">${formatDuration(a.durationMs)}</span>` : null}
+        data-testid="attachment-video" data-duration-ms=${a.durationMs} aria-label=${'Video ' + (a.name || '')}></video>
     </div>`;
 }
 
