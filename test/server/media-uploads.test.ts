@@ -173,6 +173,11 @@ describe.each(MEDIA_STORES)('uploads and downloads on the %s store', (store) => 
 
     const cached = await download(server, user.token, attachment.url, { 'if-none-match': `"${sha256(pdf)}"` });
     expect(cached.status).toBe(304);
+
+    const head = await fetch(`${server.url}${attachment.url}`, { method: 'HEAD', headers: { authorization: `Bearer ${user.token}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(pdf.length));
+    expect(head.headers.get('content-type')).toBe('application/pdf');
   });
 
   it('sanitises file names: no path parts, no control characters, bounded length', async () => {

@@ -52,11 +52,14 @@ async function serve(ctx: AppContext, served: Served) {
     ctx.set('Content-Range', `bytes */${served.size}`);
     throw new AppError(416, 'range_not_satisfiable', `The file has ${served.size} bytes.`);
   }
-  try {
-    ctx.body = await ctx.services.media.get(served.key, range ?? undefined);
-  } catch (error) {
-    if (error instanceof MediaNotFoundError) throw notFound('Attachment');
-    throw error;
+  // HEAD answers the same headers without opening the object (an unread stream would stay open).
+  if (ctx.method !== 'HEAD') {
+    try {
+      ctx.body = await ctx.services.media.get(served.key, range ?? undefined);
+    } catch (error) {
+      if (error instanceof MediaNotFoundError) throw notFound('Attachment');
+      throw error;
+    }
   }
   ctx.type = served.type;
   if (range) {
