@@ -118,7 +118,8 @@ describe.each(MEDIA_STORES)('media messages on the %s store', (store) => {
     expect(voice.durationMs).toBeLessThanOrEqual(1700);
 
     const ids = [video, png, jpeg, pdf, voice].map((a) => a.id);
-    const ack = await sockets[0]!.emitAck('message:send', { chatId, clientId: randomUUID(), body: '', attachmentIds: ids });
+    // Sent in another order than uploaded: every view lists them in upload order.
+    const ack = await sockets[0]!.emitAck('message:send', { chatId, clientId: randomUUID(), body: '', attachmentIds: [...ids].reverse() });
     expect(ack).toMatchObject({ ok: true });
     for (const socket of sockets) {
       await socket.waitFor(() => socket.received<MediaMessage>('message:new').some((m) => m.id === ack.id), 'the media message');

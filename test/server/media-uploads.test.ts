@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import sharp from 'sharp';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../app/server/settings/settings-service.ts';
 import { MEDIA_STORES, useMediaServer } from '../support/media-server.ts';
-import { makeElf, makeMp4, makePdf, makePng, makeVoiceNote } from '../support/media-samples.ts';
+import { makeAnimatedGif, makeElf, makeMp4, makePdf, makePng, makeVoiceNote } from '../support/media-samples.ts';
 import type { ServerFixture } from '../support/server-fixture.ts';
 import { streamUpload, uploadFile } from '../support/uploads.ts';
 
@@ -229,6 +230,19 @@ describe.each(MEDIA_STORES)('uploads and downloads on the %s store', (store) => 
     } finally {
       await setSettings(server, { allowedUploadTypes: DEFAULT_SETTINGS.allowedUploadTypes });
     }
+  });
+
+  it('thumbnails an animated GIF with its first frame only', async () => {
+    const user = await server.createUser();
+    const gif = await makeAnimatedGif(5);
+    expect((await sharp(gif, { pages: -1 }).metadata()).pages).toBe(5);
+    const uploaded = await uploadFile(server.url, user.token, { name: 'loop.gif', data: gif });
+    expect(uploaded.body.attachment).toMatchObject({ kind: 'image', mime: 'image/gif', width: 320, height: 240 });
+    const thumbnail = Buffer.from(await (await download(server, user.token, uploaded.body.attachment.thumbnailUrl!)).arrayBuffer());
+    const meta = await sharp(thumbnail, { pages: -1 }).metadata();
+    expect(meta.format).toBe('webp');
+    expect(meta.pages ?? 1).toBe(1);
+    expect([meta.width, meta.height]).toEqual([320, 240]);
   });
 
   it('serves an image inline with a WebP thumbnail; an unsent upload is the uploader\'s alone (404 to others)', async () => {

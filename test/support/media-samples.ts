@@ -79,3 +79,8 @@ export function makeElf(): Buffer {
   const header = Buffer.from('7f454c46020101000000000000000000020003e0000000000000000000000000', 'hex');
   return Buffer.concat([header, randomBytes(2048)]);
 }
+
+/** An animated GIF of `frames` frames at 320x240. */
+export function makeAnimatedGif(frames: number): Promise<Buffer> {
+  return ffmpeg(['-f', 'lavfi', '-i', `testsrc=duration=${frames / 5}:size=320x240:rate=5`], 'animation.gif');
+}

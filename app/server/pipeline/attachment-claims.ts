@@ -34,7 +34,9 @@ export async function lockBatchAttachments(trx: Knex.Transaction, records: LogRe
       const usable = own.every((row) => row && row.uploaderId === record.senderId && row.messageId === null && !claimed.has(row.id));
       if (!usable) return ATTACHMENT_REFUSED;
       for (const row of own) claimed.add(row!.id);
-      presented.set(record.id, own.map((row) => presentAttachment({ ...row!, messageId: record.id })));
+      // Upload order, as history lists them.
+      const ordered = (own as AttachmentRow[]).slice().sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+      presented.set(record.id, ordered.map((row) => presentAttachment({ ...row, messageId: record.id })));
       return null;
     },
     presented: (messageId) => presented.get(messageId),
