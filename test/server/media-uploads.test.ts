@@ -79,6 +79,7 @@ describe.each(MEDIA_STORES)('uploads and downloads on the %s store', (store) => 
       const before = await storedKeys(server);
       // Chunked (no Content-Length), so the limit can only be found while streaming.
       const result = await streamUpload(server.url, user.token, { name: 'big.pdf', fileBytes: 256 * MIB, firstChunk: makePdf() });
+      console.info(`413 (${store}): ${result.bytesSent} of ${result.totalBytes} bytes sent before the answer`);
       expect(result.status).toBe(413);
       expect(result.body.error).toEqual({ code: 'too_large', message: `The file is larger than the limit of ${1 * MIB} bytes.` });
       expect(result.bytesSent).toBeLessThan(result.totalBytes / 8);
