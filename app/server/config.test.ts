@@ -85,6 +85,28 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('loadConfig for media', () => {
+  const s3 = { S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'media' };
+
+  it('reads an S3 endpoint as host:port (TLS unless S3_USE_SSL=false) or as a URL', () => {
+    expect(loadConfig({ ...s3, S3_ENDPOINT: 'minio:9000' }).s3).toMatchObject({ endPoint: 'minio', port: 9000, useSSL: true, region: 'us-east-1' });
+    expect(loadConfig({ ...s3, S3_ENDPOINT: 'minio:9000', S3_USE_SSL: 'false' }).s3).toMatchObject({ endPoint: 'minio', port: 9000, useSSL: false });
+    expect(loadConfig({ ...s3, S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com', S3_REGION: 'eu-west-1' }).s3).toMatchObject({
+      endPoint: 's3.eu-west-1.amazonaws.com',
+      port: undefined,
+      useSSL: true,
+      region: 'eu-west-1',
+    });
+  });
+
+  it('defaults the upload rate, the orphan time and the ffmpeg commands', () => {
+    const config = loadConfig({});
+    expect(config.uploadRatePerMinute).toBe(30);
+    expect(config.uploadOrphanSeconds).toBe(86_400);
+    expect(config.ffmpeg).toEqual({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+  });
+});
+
 describe('loadConfig refuses bad values with one problem naming the variable', () => {
   const cases: [string, NodeJS.ProcessEnv][] = [
     ['PORT', { PORT: 'abc' }],
