@@ -44,11 +44,11 @@ describe.each(MEDIA_STORES)('uploads and downloads on the %s store', (store) => 
     expect((await download(server, undefined, body.attachment.url)).status).toBe(401);
   });
 
-  it('answers 400 invalid_input for a body that is not multipart, has no file part, or an empty file', async () => {
+  it('answers 415 for a body that is not multipart, 400 invalid_input for no file part or an empty file', async () => {
     const user = await server.createUser();
     const json = await server.api(user.token).post('/api/uploads', { file: 'nope' });
-    expect(json.status).toBe(400);
-    expect(json.body.error.code).toBe('invalid_input');
+    expect(json.status).toBe(415);
+    expect(json.body.error.code).toBe('unsupported_type');
 
     const form = new FormData();
     form.append('other', 'value');

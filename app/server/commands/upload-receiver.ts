@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, invalidInput, tooLarge } from '../errors.ts';
+import { invalidInput, tooLarge, unsupportedType } from '../errors.ts';
 import { ATTACHMENT_COLUMNS, type AttachmentRow } from '../models/attachment.ts';
 import type { User } from '../models/user.ts';
 import type { Services } from '../services.ts';
@@ -18,8 +18,6 @@ import { imageSize, makeThumbnail, type Thumbnail } from '../storage/thumbnails.
 
 /** Room for the multipart framing and the small fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
-
-export const unsupportedType = (message: string) => new AppError(415, 'unsupported_type', message);
 
 interface StagedFile {
   path: string;
@@ -158,9 +156,6 @@ async function describeMedia(services: Services, file: string, mime: string, voi
  */
 export async function receiveUpload(services: Services, uploader: User, body: Readable, headers: IncomingHttpHeaders): Promise<AttachmentRow> {
   const { uploadMaxBytes, allowedUploadTypes } = await services.settings.get();
-  if (!headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) {
-    throw invalidInput('Send the file as multipart/form-data with a part named "file".');
-  }
   const declared = Number(headers['content-length']);
   // Refused before a byte is read when the declared body cannot fit.
   if (Number.isFinite(declared) && declared > uploadMaxBytes + MULTIPART_OVERHEAD) throw tooLargeFor(uploadMaxBytes);
