@@ -53,9 +53,11 @@ describe('media in the web UI', () => {
     bot.disconnect();
   });
 
+  /** Opens a chat and waits for its whole history (these chats are shorter than a page). */
   async function openChat(s: Session, name: string) {
     await chatItem(s.page, name).click();
     await poll(() => s.page.getByTestId('chat-title').textContent()).toBe(name);
+    await s.page.getByTestId('history-start').waitFor();
   }
 
   it('sends pictures and a PDF picked with the file chooser, with progress, and shows them to both people', async () => {
@@ -88,6 +90,7 @@ describe('media in the web UI', () => {
     await poll(() => a.page.getByTestId('queued-send').count()).toBe(1);
     expect(await chip(a.page, 'itinerary.pdf').getAttribute('data-status')).toBe('uploading');
     expect(await a.page.getByTestId('message').count()).toBe(0);
+    await screenshot(a.page, 'desktop-media-uploading');
     await poll(() => a.page.getByTestId('message').count(), 30_000).toBe(1);
     await poll(() => a.page.getByTestId('attachment-chip').count()).toBe(0);
     await unthrottle();
@@ -113,14 +116,21 @@ describe('media in the web UI', () => {
     await poll(() => chatItem(b.page, 'Alice Martin').getByTestId('chat-preview').textContent()).toBe('Itinerary and two views from the trip');
 
     // The lightbox: full image, arrows step through the chat's images, focus stays inside, Escape closes.
+    const fullWidth: Record<string, number> = { 'beach.png': 960, 'cliffs.png': 640 };
+    const shown = () => b.page.getByTestId('lightbox-image').evaluate((img) => {
+      const el = img as HTMLImageElement;
+      return { name: el.alt, width: el.naturalWidth };
+    });
+    const names = await b.page.getByTestId('attachment-image').locator('img').evaluateAll((list) => list.map((img) => (img as HTMLImageElement).alt));
+    expect(names.slice().sort()).toEqual(['beach.png', 'cliffs.png']);
     await b.page.getByTestId('attachment-image').first().click();
     await poll(() => b.page.getByTestId('lightbox').isVisible()).toBe(true);
     await poll(() => b.page.getByTestId('lightbox-count').textContent()).toBe('1 / 2');
-    await poll(() => b.page.getByTestId('lightbox-image').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(960);
+    await poll(shown).toEqual({ name: names[0], width: fullWidth[names[0]!] });
     await poll(() => focused(b.page)).toBe('lightbox-close');
     await b.page.keyboard.press('ArrowRight');
     await poll(() => b.page.getByTestId('lightbox-count').textContent()).toBe('2 / 2');
-    await poll(() => b.page.getByTestId('lightbox-image').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(640);
+    await poll(shown).toEqual({ name: names[1], width: fullWidth[names[1]!] });
     await b.page.keyboard.press('ArrowRight');
     await poll(() => b.page.getByTestId('lightbox-count').textContent()).toBe('2 / 2');
     await b.page.keyboard.press('ArrowLeft');
@@ -265,6 +275,7 @@ describe('media in the web UI', () => {
     await a.page.getByTestId('voice-record').click();
     await poll(() => a.page.getByTestId('voice-bar').getAttribute('data-phase')).toBe('recording');
     await poll(() => a.page.getByTestId('voice-timer').textContent(), 15_000).toBe('0:02');
+    await screenshot(a.page, 'desktop-voice-recording');
     await a.page.getByTestId('voice-stop').click();
     await poll(() => a.page.getByTestId('voice-bar').count(), 20_000).toBe(0);
     await poll(() => a.page.getByTestId('message').count()).toBe(before + 1);

@@ -1,6 +1,7 @@
 // Uploads one file to POST /api/uploads with XMLHttpRequest, because fetch cannot report upload
-// progress. The only module that sends files; views only see the progress it reports.
-import { ApiError, loadToken } from './api.js';
+// progress. The only module that sends files; views only see the progress it reports. Like api.js
+// it relies on the httpOnly session cookie that same-origin requests carry.
+import { ApiError } from './api.js';
 import { formatBytes } from './format.js';
 
 /** @typedef {import('./format.js').Attachment} Attachment */
@@ -32,10 +33,7 @@ export function uploadFile(file, name, onProgress, options = {}) {
   const done = new Promise((resolve, reject) => {
     xhr.open('POST', '/api/uploads');
     xhr.responseType = 'json';
-    xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
-    const token = loadToken();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       const data = xhr.response;
