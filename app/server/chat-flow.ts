@@ -21,10 +21,12 @@ import { csrfGuard } from './http/csrf-guard.ts';
 import { authenticate, drainGuard, errorHandler } from './http/middleware.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
+import { chatMemberRoutes } from './http/routes/chat-member-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
 import { attachmentRoutes } from './http/routes/attachment-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
+import { searchRoutes } from './http/routes/search-routes.ts';
 import { uploadRoutes } from './http/routes/upload-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -36,6 +38,7 @@ import { Lifecycle } from './lifecycle.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
+import { PresenceAnnouncer } from './realtime/presence-audience.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
 import { RealtimeBus } from './realtime/realtime-bus.ts';
 import { RedisFanout } from './realtime/redis-fanout.ts';
@@ -70,7 +73,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(csrfGuard);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
-  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes(), uploadRoutes(), attachmentRoutes()];
+  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes()];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes()];
   for (const router of [...routers, ...adminRouters]) {
     app.use(router.routes()).use(router.allowedMethods());
@@ -118,9 +121,10 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   const io = createSocketServer(httpServer);
   await redis?.attach(io);
   const bus = new RealtimeBus(io);
+  const announcer = new PresenceAnnouncer(knex, bus, logger);
   const presence: PresenceStore = redis
-    ? new RedisPresence(redis.pub, redis.keys, bus, logger, config.presenceTtlSeconds)
-    : new MemoryPresence(bus);
+    ? new RedisPresence(redis.pub, redis.keys, announcer, logger, config.presenceTtlSeconds)
+    : new MemoryPresence(announcer);
   await presence.start();
   const metrics = createMetrics();
   const writer = new MessageWriter(knex, bus, logger, metrics);

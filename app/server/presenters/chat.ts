@@ -9,7 +9,11 @@ export interface ChatView {
   name: string | null;
   lastSeq: number;
   createdAt: Date;
+  /** The first members, up to EMBEDDED_MEMBERS_LIMIT (queries/chat-views.ts). */
   members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean; archived: boolean }[];
+  /** The rows of the members this view is presented to, also when beyond the embedded ones. */
+  viewers: Map<string, ChatView['members'][number]>;
+  memberCount: number;
   lastMessage: MessageRecord | null;
   lastMessageAttachments?: PresentedAttachment[];
 }
@@ -19,6 +23,7 @@ export interface PresentedChat {
   kind: ChatKind;
   name: string;
   members: { user: PresentedUser; role: MemberRole; deliveredSeq: number; readSeq: number }[];
+  memberCount: number;
   lastSeq: number;
   lastMessage: PresentedMessage | null;
   readSeq: number;
@@ -31,7 +36,7 @@ export interface PresentedChat {
 
 /** A chat as one member sees it: a direct chat is named after the other person. */
 export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
-  const me = chat.members.find((member) => member.user.id === viewerId);
+  const me = chat.viewers.get(viewerId) ?? chat.members.find((member) => member.user.id === viewerId);
   const other = chat.members.find((member) => member.user.id !== viewerId);
   const readSeq = Math.min(me?.readSeq ?? 0, chat.lastSeq);
   return {
@@ -44,6 +49,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
       deliveredSeq: member.deliveredSeq,
       readSeq: member.readSeq,
     })),
+    memberCount: chat.memberCount,
     lastSeq: chat.lastSeq,
     lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage, chat.lastMessageAttachments) : null,
     readSeq,
