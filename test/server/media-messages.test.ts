@@ -206,6 +206,10 @@ describe.each(MEDIA_STORES)('media messages on the %s store', (store) => {
     const ack = await ownerSocket.emitAck('message:send', { chatId, clientId: randomUUID(), body: 'the plan', attachmentIds: [file.id] });
     expect(ack.ok).toBe(true);
     await expect.poll(async () => (await fetchBytes(server, member.token, file.url)).status).toBe(200);
+    // Search presents messages as history does, attachments included.
+    const found = await server.api(member.token).get(`/api/search?query=plan&chatId=${chatId}`);
+    expect(found.status).toBe(200);
+    expect(found.body.results.map((r: { message: MediaMessage }) => r.message.attachments)).toEqual([[file]]);
     expect((await server.api(member.token).delete(`/api/chats/${chatId}/members/${member.user.id}`)).status).toBeLessThan(300);
     expect((await fetchBytes(server, member.token, file.url)).status).toBe(404);
     expect((await fetchBytes(server, member.token, file.thumbnailUrl!)).status).toBe(404);
