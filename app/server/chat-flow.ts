@@ -25,9 +25,11 @@ import { authRoutes } from './http/routes/auth-routes.ts';
 import { chatMemberRoutes } from './http/routes/chat-member-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
+import { attachmentRoutes } from './http/routes/attachment-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
 import { searchRoutes } from './http/routes/search-routes.ts';
 import { signupRoutes } from './http/routes/signup-routes.ts';
+import { uploadRoutes } from './http/routes/upload-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
@@ -47,6 +49,10 @@ import { RedisPresence } from './realtime/redis-presence.ts';
 import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
 import type { Services } from './services.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { orphanUploadsJob } from './jobs/orphan-uploads.ts';
+import { clearStaleStaging } from './commands/upload-receiver.ts';
+import { createMediaStore } from './storage/create-media-store.ts';
+import { MediaTools } from './storage/media-tools.ts';
 
 export interface RunningChatFlow {
   url: string;
@@ -70,7 +76,9 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(csrfGuard);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
-  const routers = [healthRoutes(), authRoutes(), signupRoutes(services.config.loginAttempts), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes()];
+  const routers = [
+    healthRoutes(), authRoutes(), signupRoutes(services.config.loginAttempts), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes(),
+  ];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes(), adminInviteRoutes()];
   for (const router of [...routers, ...adminRouters]) {
     app.use(router.routes()).use(router.allowedMethods());
@@ -103,6 +111,14 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     throw error;
   });
   const { knex } = database;
+  // The bucket (or directory) is made now, so a wrong S3 setting stops the start with one line.
+  const media = createMediaStore(config);
+  await media.init().catch(async (error: unknown) => {
+    await database.close();
+    await redis?.close();
+    throw error;
+  });
+  await clearStaleStaging(config.dataDir);
   await ensureFirstAdmin(knex, config, logger);
   const secret = await resolveInstallationSecret(knex, config.secret);
 
@@ -141,10 +157,13 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
     settings,
     jobs: new JobScheduler(knex, logger),
+    media,
+    mediaTools: new MediaTools(config.ffmpeg, logger),
+    uploadLimiter: new RateLimiter(config.uploadRatePerMinute, config.uploadRatePerMinute / 60),
     lifecycle: new Lifecycle(),
   };
+  services.jobs.add(orphanUploadsJob(services));
   attachRealtime(io, services);
-  // Attachments of removed messages: media's removal function goes in retentionJob's options.
   services.jobs.add(retentionJob(services));
   registerLiveGauges(metrics, { sockets: () => io.of('/').sockets.size, logLag: () => services.log.lag() });
   // Background jobs belong to the replicas that write; each run holds its job's advisory lock.

@@ -113,7 +113,7 @@ describe('Redis that cannot be reached or goes away', () => {
         expect(await replica.api().get('/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok', redis: 'ok' } } });
         own.kill('SIGKILL');
         await until(async () => (await replica.api().get('/readyz')).status === 503, '/readyz to fail');
-        expect((await replica.api().get('/readyz')).body).toEqual({ status: 'not_ready', checks: { database: 'ok', redis: 'failing' } });
+        expect((await replica.api().get('/readyz')).body).toEqual({ status: 'not_ready', checks: { database: 'ok', redis: 'failing', media: 'ok' } });
       } finally {
         const closing = Date.now();
         await replica.close();

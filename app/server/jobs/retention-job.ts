@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { removeAttachments } from '../commands/attachment-remover.ts';
 import { announceChat } from '../commands/chat-events.ts';
 import { memberIdsOf } from '../commands/chat-commands.ts';
 import type { Services } from '../services.ts';
@@ -23,8 +24,6 @@ export interface RetentionReport extends JobReport {
 }
 
 export interface RetentionOptions {
-  /** Deletes the stored files of attachments whose messages were removed (media's removal function). */
-  removeAttachments?: (attachmentIds: string[]) => Promise<void>;
   now?: () => Date;
 }
 
@@ -97,7 +96,8 @@ export async function runRetention(services: Services, options: RetentionOptions
     removed += batch.removed;
     attachments += batch.attachmentIds.length;
     for (const chat of batch.chats) touched.add(chat.chatId);
-    if (batch.attachmentIds.length) await options.removeAttachments?.(batch.attachmentIds);
+    // The removed messages' files: their rows (unlinked by the delete) and the stored objects.
+    if (batch.attachmentIds.length) await removeAttachments(services, { attachmentIds: batch.attachmentIds });
     if (batch.removed < BATCH) {
       complete = true;
       break;

@@ -1,6 +1,6 @@
 import type { ChatKind } from '../models/chat.ts';
 import type { MemberRole } from '../models/chat-member.ts';
-import { presentMessage, type MessageRecord, type PresentedMessage } from './message.ts';
+import { presentMessage, type MessageRecord, type PresentedAttachment, type PresentedMessage } from './message.ts';
 import { presentUser, type PresentedUser, type UserFields } from './user.ts';
 
 export interface ChatView {
@@ -17,6 +17,7 @@ export interface ChatView {
   viewers: Map<string, ChatView['members'][number]>;
   memberCount: number;
   lastMessage: MessageRecord | null;
+  lastMessageAttachments?: PresentedAttachment[];
 }
 
 export interface PresentedChat {
@@ -53,7 +54,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
     })),
     memberCount: chat.memberCount,
     lastSeq: chat.lastSeq,
-    lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage) : null,
+    lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage, chat.lastMessageAttachments) : null,
     readSeq,
     deliveredSeq: me?.deliveredSeq ?? 0,
     unreadCount: Math.max(0, chat.lastSeq - readSeq),

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ChatView } from '../presenters/chat.ts';
 import type { MessageRecord } from '../presenters/message.ts';
 import type { UserFields } from '../presenters/user.ts';
+import { attachmentsByMessage } from './message-attachments.ts';
 import { MESSAGE_COLUMNS } from './message-history.ts';
 
 interface ChatRow {
@@ -50,7 +51,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[], viewerIds: string[]):
   if (chats.length === 0) return [];
   const chatIds = chats.map((chat) => chat.id);
   const lastMessageIds = chats.map((chat) => chat.lastMessageId).filter((id): id is string => id !== null);
-  const [members, lastMessages] = await Promise.all([
+  const [members, lastMessages, lastAttachments] = await Promise.all([
     knex
       .select<(MemberRow & { position: number; memberCount: number })[]>('*')
       .from(
@@ -68,6 +69,8 @@ async function assembleViews(knex: Knex, chats: ChatRow[], viewerIds: string[]):
     lastMessageIds.length
       ? knex('messages as m').leftJoin('users as u', 'u.id', 'm.senderId').whereIn('m.id', lastMessageIds).select<MessageRecord[]>(MESSAGE_COLUMNS)
       : Promise.resolve([] as MessageRecord[]),
+    // The chat list's preview of a message without text ("Photo", a file name) needs them.
+    attachmentsByMessage(knex, lastMessageIds),
   ]);
   const byChat = new Map<string, Pick<ChatView, 'members' | 'viewers' | 'memberCount'>>();
   const viewers = new Set(viewerIds);
@@ -88,6 +91,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[], viewerIds: string[]):
     createdAt: chat.createdAt,
     ...(byChat.get(chat.id) ?? { members: [], viewers: new Map(), memberCount: 0 }),
     lastMessage: chat.lastMessageId ? (messagesById.get(chat.lastMessageId) ?? null) : null,
+    lastMessageAttachments: chat.lastMessageId ? (lastAttachments.get(chat.lastMessageId) ?? []) : [],
   }));
 }
 

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { requireMembership } from '../../policies/chat-policy.ts';
-import { presentMessage } from '../../presenters/message.ts';
+import { presentMessagePage } from '../../queries/message-attachments.ts';
 import { searchMessages } from '../../queries/search.ts';
 import { encodeSearchCursor, searchQuerySchema } from '../../schemas/search-schemas.ts';
 import { validate } from '../../schemas/validate.ts';
@@ -16,8 +16,10 @@ export function searchRoutes() {
     if (input.chatId) await requireMembership(ctx.services.knex, input.chatId, user.id);
     const { hits, hasMore } = await searchMessages(ctx.services.knex, user.id, input);
     const last = hits[hits.length - 1];
+    // As in history: with their attachments, one query for the page.
+    const messages = await presentMessagePage(ctx.services.knex, hits.map((hit) => hit.message));
     ctx.body = {
-      results: hits.map((hit) => ({ message: presentMessage(hit.message), chat: hit.chat, snippet: hit.snippet, highlights: hit.highlights })),
+      results: hits.map((hit, i) => ({ message: messages[i], chat: hit.chat, snippet: hit.snippet, highlights: hit.highlights })),
       nextCursor: hasMore && last ? encodeSearchCursor(last.cursor) : null,
     };
   });
