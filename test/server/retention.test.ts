@@ -72,6 +72,11 @@ describe('message retention', () => {
     await backdate(server, mixed, oldBodies, 3);
     const before = await chatOf(server, bob, mixed);
     const knex = server.running.services.knex;
+    // A file on an old message goes with it; one on a kept message stays.
+    const [oldMessage] = (await knex('messages').where({ chatId: mixed, body: 'old 1' }).select('id')) as { id: string }[];
+    const [newMessage] = (await knex('messages').where({ chatId: mixed, body: 'new 1' }).select('id')) as { id: string }[];
+    const file = (messageId: string, key: string) => ({ uploaderId: alice.user.id, messageId, kind: 'file', name: `${key}.pdf`, mime: 'application/pdf', size: 10, storageKey: key });
+    await knex('attachments').insert([file(oldMessage!.id, 'retention-old'), file(newMessage!.id, 'retention-new')]);
     const total = Number((await knex('messages').count<{ count: string }[]>('* as count'))[0]!.count);
     const oldCount = Number((await knex('messages').where('createdAt', '<', new Date(Date.now() - 86_400_000)).count<{ count: string }[]>('* as count'))[0]!.count);
     expect(oldCount).toBeGreaterThanOrEqual(6);
@@ -83,6 +88,8 @@ describe('message retention', () => {
     expect(ran.body).toMatchObject({ skipped: false, error: null, lastRun: { retentionDays: 1, removed: oldCount, complete: true } });
 
     expect(Number((await knex('messages').count<{ count: string }[]>('* as count'))[0]!.count)).toBe(total - oldCount);
+    expect(ran.body.lastRun.attachments).toBe(1);
+    expect(((await knex('attachments').whereIn('storageKey', ['retention-old', 'retention-new']).select('storageKey')) as { storageKey: string }[]).map((r) => r.storageKey)).toEqual(['retention-new']);
     const history = await server.api(bob.token).get(`/api/chats/${mixed}/messages?limit=100`);
     expect((history.body.messages as { body: string; kind: string }[]).filter((m) => m.kind !== 'system').map((m) => m.body)).toEqual(['new 1', 'new 2']);
     const emptied = await server.api(bob.token).get(`/api/chats/${allOld}/messages?limit=100`);
