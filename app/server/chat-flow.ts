@@ -10,7 +10,6 @@ import { adminUserRoutes } from '../../admin/api/admin-user-routes.ts';
 import { ClerkVerifier } from './auth/clerk-verifier.ts';
 import { Identity } from './auth/identity.ts';
 import { resolveInstallationSecret } from './auth/installation-secret.ts';
-import { RateLimiter } from './auth/rate-limiter.ts';
 import { SessionTokens } from './auth/session-tokens.ts';
 import { ensureFirstAdmin } from './bootstrap/first-admin.ts';
 import { WatermarkBuffer } from './commands/watermark-buffer.ts';
@@ -28,6 +27,7 @@ import { staticFiles } from './http/static-files.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
+import { Limits } from './limits/limits.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
@@ -95,6 +95,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   await presence.start();
   const metrics = createMetrics();
   const writer = new MessageWriter(knex, bus, logger, metrics);
+  const limits = new Limits(config, redis ? { redis: redis.pub, keys: redis.keys } : undefined);
   const services: Services = {
     config,
     logger,
@@ -105,14 +106,14 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
       tokens: new SessionTokens(secret),
       clerk: config.clerk ? new ClerkVerifier(config.clerk) : undefined,
       sessionDays: config.sessionDays,
-      loginAttempts: config.loginAttempts,
+      limits,
       logger,
     }),
     log: createMessageLog(config, writer, logger),
     watermarks: new WatermarkBuffer(knex, bus, logger),
     presence,
     redis,
-    messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
+    limits,
     settings: new SettingsService(knex),
     jobs: new JobScheduler(knex, logger),
   };

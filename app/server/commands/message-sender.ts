@@ -1,4 +1,4 @@
-import { notFound, rateLimited } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { messageIdFor } from '../pipeline/message-ids.ts';
 import type { SendMessageInput } from '../schemas/message-schemas.ts';
@@ -9,7 +9,7 @@ import type { Services } from '../services.ts';
  * the verified user; the id follows from sender + clientId, so a retry returns the same id.
  */
 export async function sendMessage(services: Services, sender: User, input: SendMessageInput) {
-  if (!services.messageLimiter.take(sender.id)) throw rateLimited('You are sending messages too fast; slow down.');
+  await services.limits.consume('send', sender.id);
   const attachmentIds = [...new Set(input.attachmentIds ?? [])];
   if (attachmentIds.length > 0) {
     const owned = await services.knex('attachments').whereIn('id', attachmentIds).where({ uploaderId: sender.id }).count<{ count: number }[]>('* as count');

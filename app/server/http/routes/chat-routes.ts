@@ -43,6 +43,7 @@ export function chatRoutes() {
   router.post('/api/chats/direct', async (ctx) => {
     const { user } = requirePrincipal(ctx);
     const { userId } = validate(directSchema, ctx.request.body);
+    await ctx.services.limits.consume('chat-create', user.id);
     const { chatId, created } = await openDirectChat(ctx.services, user, userId);
     ctx.status = created ? 201 : 200;
     ctx.body = await presentOne(ctx, chatId, user.id);
@@ -51,6 +52,7 @@ export function chatRoutes() {
   router.post('/api/chats/groups', async (ctx) => {
     const { user } = requirePrincipal(ctx);
     const { name, memberIds } = validate(groupSchema, ctx.request.body);
+    await ctx.services.limits.consume('chat-create', user.id);
     const chatId = await createGroup(ctx.services, user, name, memberIds);
     ctx.status = 201;
     ctx.body = await presentOne(ctx, chatId, user.id);
