@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppCustom, AppState } from '../../app/server/http/context.ts';
+import { text } from '../../app/server/schemas/text.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
 import { requireAdmin } from './require-admin.ts';
 
@@ -8,7 +9,7 @@ import { requireAdmin } from './require-admin.ts';
 const listSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().regex(/^[1-9][0-9]{0,17}$/, 'cursor: not a cursor this server returned').optional(),
-  action: z.string().min(1).max(100).optional(),
+  action: text().min(1).max(100).optional(),
   actorId: z.uuid().optional(),
 });
 

@@ -24,12 +24,15 @@ import { messageRoutes } from './http/routes/message-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
+import { refuseUnsafePath } from './http/text-guard.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { Limits } from './limits/limits.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
+import { IsolatingWriter } from './pipeline/isolating-writer.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
+import { validatedLog } from './pipeline/validated-log.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
 import { RealtimeBus } from './realtime/realtime-bus.ts';
@@ -57,6 +60,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(securityHeaders);
   app.use(staticFiles);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
+  app.use(refuseUnsafePath);
   app.use(authenticate);
   const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes()];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes()];
@@ -94,7 +98,8 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     : new MemoryPresence(bus);
   await presence.start();
   const metrics = createMetrics();
-  const writer = new MessageWriter(knex, bus, logger, metrics);
+  // One refused record fails only itself, never the batch it came in.
+  const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics), logger);
   const limits = new Limits(config, redis ? { redis: redis.pub, keys: redis.keys } : undefined);
   const services: Services = {
     config,
@@ -109,7 +114,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
       limits,
       logger,
     }),
-    log: createMessageLog(config, writer, logger),
+    log: validatedLog(createMessageLog(config, writer, logger)),
     watermarks: new WatermarkBuffer(knex, bus, logger),
     presence,
     redis,

@@ -6,7 +6,7 @@ import type { MessageLog } from './message-log.ts';
 import type { MessageWriter } from './message-writer.ts';
 
 /** KAFKA_BROKERS set: the log is Kafka, and only persist replicas write. Otherwise the embedded queue. */
-export function createMessageLog(config: Config, writer: MessageWriter, logger: Logger): MessageLog {
+export function createMessageLog(config: Config, writer: Pick<MessageWriter, 'writeBatch'>, logger: Logger): MessageLog {
   if (!config.kafka) return new InProcessLog(writer, config.writerBatch, logger);
   const log = new KafkaLog(config.kafka, logger, {
     writer: config.roles.has('persist') ? writer : undefined,
