@@ -1,6 +1,6 @@
 /**
  * Bounds how many tasks run at once; a few more may wait for a slot, the rest are refused at once
- * (`full()` is thrown), so a burst never queues without bound.
+ * (`refusal()` is thrown), so a burst never queues without bound.
  */
 export class Semaphore {
   private active = 0;
@@ -9,10 +9,16 @@ export class Semaphore {
   constructor(
     private readonly max: number,
     private readonly maxWaiting: number,
-    private readonly full: () => Error,
+    /** The error a refused task gets. */
+    readonly refusal: () => Error,
     /** How long a waiting task may wait for a slot before it is refused; unset: as long as it takes. */
     private readonly maxWaitMs?: number,
   ) {}
+
+  /** Whether a task started now would be refused: every slot busy and the queue full. */
+  get saturated(): boolean {
+    return this.active >= this.max && this.waiting.length >= this.maxWaiting;
+  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     await this.acquire();
@@ -28,7 +34,7 @@ export class Semaphore {
       this.active += 1;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.maxWaiting) return Promise.reject(this.full());
+    if (this.waiting.length >= this.maxWaiting) return Promise.reject(this.refusal());
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const entry = {
@@ -41,7 +47,7 @@ export class Semaphore {
       if (this.maxWaitMs === undefined) return;
       timer = setTimeout(() => {
         this.waiting.splice(this.waiting.indexOf(entry), 1);
-        reject(this.full());
+        reject(this.refusal());
       }, this.maxWaitMs);
     });
   }

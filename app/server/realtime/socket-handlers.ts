@@ -4,11 +4,12 @@ import { sendMessage } from '../commands/message-sender.ts';
 import { notFound, toAppError } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { presentMessage } from '../presenters/message.ts';
-import { readSince } from '../queries/message-history.ts';
+import { MAX_SYNC_PER_CHAT, readSince } from '../queries/message-history.ts';
 import { sendMessageSchema, syncSchema, typingSchema, watermarkSchema } from '../schemas/message-schemas.ts';
 import { validate } from '../schemas/validate.ts';
 import type { Services } from '../services.ts';
 import { chatRoom } from './rooms.ts';
+import { syncRowsPerChat, withinBudget } from './socket-budget.ts';
 
 export interface SocketData {
   user: User;
@@ -36,8 +37,10 @@ function handle<S extends z.ZodType>(
     const last = args[args.length - 1];
     const ack: Ack = typeof last === 'function' ? (last as Ack) : () => undefined;
     try {
-      await roomsJoined;
-      const result = await handler(validate(schema, typeof args[0] === 'function' ? undefined : args[0]));
+      const result = await withinBudget(socket, services, event, async () => {
+        await roomsJoined;
+        return handler(validate(schema, typeof args[0] === 'function' ? undefined : args[0]));
+      });
       ack({ ok: true, ...(result ?? {}) });
     } catch (error) {
       const appError = toAppError(error);
@@ -93,7 +96,7 @@ export function registerSocketHandlers(socket: ChatSocket, services: Services, r
       else unknown.push(chatId);
     }
     if (positions.size === 0 && unknown.length > 0) throw notFound('Chat');
-    const { messages, hasMore } = await readSince(services.knex, positions);
+    const { messages, hasMore } = await readSince(services.knex, positions, syncRowsPerChat(positions.size, MAX_SYNC_PER_CHAT));
     return { messages: messages.map((m) => presentMessage(m)), hasMore, notFound: unknown };
   });
 }
