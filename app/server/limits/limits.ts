@@ -59,7 +59,8 @@ export class Limits {
         const { points, windowSeconds: duration, local } = rules[name];
         const memory = new RateLimiterMemory({ points, duration, keyPrefix: name });
         if (!store || local) return [name, memory];
-        return [name, new RateLimiterRedis({ storeClient: store.redis, points, duration, keyPrefix: store.keys.limit(name), insuranceLimiter: memory })];
+        // Not waiting for a reconnect: while Redis is away, the in-memory count stands in at once.
+        return [name, new RateLimiterRedis({ storeClient: store.redis, points, duration, keyPrefix: store.keys.limit(name), insuranceLimiter: memory, rejectIfRedisNotReady: true })];
       }),
     ) as Record<LimitName, RateLimiterAbstract>;
   }

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io';
 import { AppError, rateLimited } from '../errors.ts';
 import { Semaphore } from '../limits/semaphore.ts';
 import type { Services } from '../services.ts';
+import type { SocketData } from './socket-handlers.ts';
 
 // Events whose handlers hold no database connection of their own: the writer and the watermark
 // buffer batch their work, and typing is a broadcast. Every other event may query the database.
@@ -89,7 +90,7 @@ class SocketBudget {
     }
     this.strikes += 1;
     if (this.strikes !== STRIKES_TO_DISCONNECT) return;
-    this.services.logger.warn({ userId: (this.socket.data as { user?: { id: string } }).user?.id }, 'disconnected a socket that kept exceeding its budget');
+    this.services.logger.warn({ userId: (this.socket.data as SocketData).user.id }, 'disconnected a socket that kept exceeding its budget');
     // Whatever else arrives meanwhile is refused without work; the refusals' acks go out first.
     this.closing = rateLimited('Too many requests on this connection; it is being closed.');
     setImmediate(() => this.socket.disconnect(true));
