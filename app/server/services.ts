@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import type { Identity } from './auth/identity.ts';
 import type { JobScheduler } from './jobs/job-scheduler.ts';
+import type { Lifecycle } from './lifecycle.ts';
 import type { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
 import type { Limits } from './limits/limits.ts';
 import type { Logger } from './logger.ts';
+import type { OriginPolicy } from './http/origin-policy.ts';
 import type { Metrics } from './metrics.ts';
 import type { MessageLog } from './pipeline/message-log.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
@@ -15,6 +17,8 @@ import type { SettingsService } from './settings/settings-service.ts';
 /** The running parts every route and socket handler may use; built once at start. */
 export interface Services {
   config: Config;
+  /** Which page origins may use the session cookie (socket handshake, writes). */
+  originPolicy: OriginPolicy;
   logger: Logger;
   knex: Knex;
   identity: Identity;
@@ -29,6 +33,8 @@ export interface Services {
   metrics: Metrics;
   /** Background jobs (orphan uploads, retention, ...): add them at start; run on persist replicas. */
   jobs: JobScheduler;
+  /** Draining for shutdown, and the HTTP requests and socket handlers still in flight. */
+  lifecycle: Lifecycle;
   /** Admin settings (upload limits, retention, registration), cached. */
   settings: SettingsService;
 }

@@ -9,21 +9,10 @@ import type { LogRecord, WriteOutcome } from '../../app/server/pipeline/log-reco
 import { messageIdFor } from '../../app/server/pipeline/message-ids.ts';
 import { Api } from '../support/api.ts';
 import { connectSocket, type TestSocket } from '../support/socket-client.ts';
+import { kafkaTestEnv, kafkaTestSettings } from '../support/kafka-env.ts';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
 
-// Each server gets its own topic and group, so runs and tests never read each other's records.
-// Short group timings: with kafkajs's defaults every join/rebalance takes ~9 s on the mock broker.
-function kafkaEnv(brokers = inject('kafkaBrokers')) {
-  const suffix = randomBytes(4).toString('hex');
-  return {
-    KAFKA_BROKERS: brokers,
-    CHATFLOW_KAFKA_TOPIC: `chatflow.test.${suffix}`,
-    CHATFLOW_KAFKA_GROUP: `chatflow-test-${suffix}`,
-    CHATFLOW_KAFKA_SESSION_TIMEOUT_MS: '3000',
-    CHATFLOW_KAFKA_HEARTBEAT_MS: '500',
-    CHATFLOW_KAFKA_REBALANCE_TIMEOUT_MS: '5000',
-  };
-}
+const kafkaEnv = (brokers?: string) => kafkaTestEnv(brokers);
 
 const kafka = new Kafka({ clientId: 'kafka-log-test', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
 let admin: Admin;
@@ -169,7 +158,7 @@ describe('the Kafka message log, when things go wrong', () => {
         return records.map((r, i) => ({ status: 'written', id: r.id, seq: i + 1 }));
       },
     };
-    const settings = { brokers: env.KAFKA_BROKERS.split(','), topic: env.CHATFLOW_KAFKA_TOPIC, groupId: env.CHATFLOW_KAFKA_GROUP, sessionTimeoutMs: 3000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 5000 };
+    const settings = kafkaTestSettings(env);
     const log = new KafkaLog(settings, createLogger('silent'), { writer, writerBatch: 100 });
     log.start();
     try {
@@ -207,10 +196,14 @@ describe('the Kafka message log, when things go wrong', () => {
     expect(await recordsIn(env.CHATFLOW_KAFKA_TOPIC)).toBe(31);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await seqsOf(front, chatId)).toEqual([]);
+    // The admin's figure: every record sent and not written is lag (the group has committed nothing).
+    const lag = async () => (await front.api(front.admin.token).get('/api/admin/stats')).body.logLag as number;
+    expect(await lag()).toBe(31);
 
     const writer = await start(env, databaseUrlOf(front));
     await eventually(async () => (await seqsOf(writer, chatId)).length >= 30, 'the late writer to write the backlog');
     await eventually(() => caughtUp(env.CHATFLOW_KAFKA_TOPIC, env.CHATFLOW_KAFKA_GROUP), 'the late writer to commit');
+    await eventually(async () => (await lag()) === 0, 'the log lag to return to 0');
     expect(await seqsOf(writer, chatId)).toEqual(range(30));
     const ids = ((await writer.running.services.knex('messages').where({ chatId }).select('clientId')) as { clientId: string }[]).map((r) => r.clientId);
     expect(new Set(ids)).toEqual(new Set(clientIds));

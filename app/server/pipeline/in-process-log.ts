@@ -34,6 +34,11 @@ export class InProcessLog implements MessageLog {
     return this.queue.push(record);
   }
 
+  /** The queue is the log here: what waits in it is the lag. */
+  async lag(): Promise<number> {
+    return this.queue.pending;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.queue.drained();

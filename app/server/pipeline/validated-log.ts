@@ -11,6 +11,7 @@ export function validatedLog(log: MessageLog): MessageLog {
       return log.append(checked.data);
     },
     close: () => log.close(),
+    lag: () => log.lag(),
     ...(log.ready ? { ready: () => log.ready!() } : {}),
   };
 }
