@@ -13,6 +13,8 @@ import type { PresenceStore } from './realtime/presence-store.ts';
 import type { RealtimeBus } from './realtime/realtime-bus.ts';
 import type { RedisFanout } from './realtime/redis-fanout.ts';
 import type { SettingsService } from './settings/settings-service.ts';
+import type { MediaStore } from './storage/media-store.ts';
+import type { MediaTools } from './storage/media-tools.ts';
 
 /** The running parts every route and socket handler may use; built once at start. */
 export interface Services {
@@ -37,4 +39,8 @@ export interface Services {
   lifecycle: Lifecycle;
   /** Admin settings (upload limits, retention, registration), cached. */
   settings: SettingsService;
+  /** Where attachment bytes live: files under the data directory, or the S3 bucket. */
+  media: MediaStore;
+  /** ffprobe/ffmpeg (posters, durations), when installed. */
+  mediaTools: MediaTools;
 }

@@ -19,12 +19,20 @@ export interface BrowserWorld<Key extends string> {
   openSignedOut(options?: OpenOptions): Promise<Session>;
 }
 
+export interface BrowserWorldOptions {
+  /** Extra Chromium flags, e.g. FAKE_MEDIA_ARGS. */
+  launchArgs?: readonly string[];
+}
+
 /**
  * Registers the hooks in the calling scope: starts a server, launches Chromium and creates one
  * account per entry of `people` (key -> display name), in that order. Hooks the suite registers
  * afterwards run once all of them exist, and before anything is closed.
  */
-export function useBrowserWorld<Key extends string = never>(people: Readonly<Record<Key, string>> = {} as Record<Key, string>): BrowserWorld<Key> {
+export function useBrowserWorld<Key extends string = never>(
+  people: Readonly<Record<Key, string>> = {} as Record<Key, string>,
+  options: BrowserWorldOptions = {},
+): BrowserWorld<Key> {
   const server = useTestServer();
   let launched: Browser | undefined;
   let users: Record<Key, TestUser> | undefined;
@@ -40,7 +48,7 @@ export function useBrowserWorld<Key extends string = never>(people: Readonly<Rec
   };
 
   beforeAll(async () => {
-    launched = await launchBrowser();
+    launched = await launchBrowser(options.launchArgs);
     const created: Partial<Record<Key, TestUser>> = {};
     // One at a time, so accounts are created in the order the suite lists them.
     for (const key of Object.keys(people) as Key[]) created[key] = await server.createUser({ name: people[key] });

@@ -1,6 +1,6 @@
-import { notFound } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { messageIdFor } from '../pipeline/message-ids.ts';
+import { authorizeAttachmentsToSend } from '../policies/attachment-policy.ts';
 import type { SendMessageInput } from '../schemas/message-schemas.ts';
 import type { Services } from '../services.ts';
 
@@ -10,12 +10,9 @@ import type { Services } from '../services.ts';
  */
 export async function sendMessage(services: Services, sender: User, input: SendMessageInput) {
   await services.limits.consume('send', sender.id);
-  const attachmentIds = [...new Set(input.attachmentIds ?? [])];
-  if (attachmentIds.length > 0) {
-    const owned = await services.knex('attachments').whereIn('id', attachmentIds).where({ uploaderId: sender.id }).count<{ count: number }[]>('* as count');
-    if (Number(owned[0]!.count) !== attachmentIds.length) throw notFound('Attachment');
-  }
+  const attachmentIds = input.attachmentIds ?? [];
   const id = messageIdFor(sender.id, input.clientId);
+  await authorizeAttachmentsToSend(services.knex, sender.id, id, attachmentIds);
   const { seq } = await services.log.append({
     id,
     chatId: input.chatId,

@@ -33,7 +33,7 @@ function rulesFor(config: Config): Record<LimitName, LimitRule> {
       message: 'You are sending messages too fast; slow down.',
     },
     'chat-create': { points: limits.chatsPerMinute, windowSeconds: 60, message: 'You are creating chats too fast; wait a minute.' },
-    upload: { points: limits.uploadsPerMinute, windowSeconds: 60, message: 'You are uploading too fast; wait a minute.' },
+    upload: { points: config.uploadRatePerMinute, windowSeconds: 60, message: 'You are uploading too fast; wait a minute.' },
     'socket-event': {
       points: limits.socketEventsPerSecond * 3,
       windowSeconds: 3,

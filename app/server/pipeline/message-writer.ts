@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { presentMessage, type MessageRecord } from '../presenters/message.ts';
+import { mediaPreview } from '../presenters/attachment.ts';
+import { presentMessage, type MessageRecord, type PresentedAttachment } from '../presenters/message.ts';
 import type { RealtimeBus } from '../realtime/realtime-bus.ts';
+import { lockBatchAttachments, type AttachmentClaims } from './attachment-claims.ts';
 import { ARCHIVED_MESSAGE, type LogRecord, type WriteOutcome } from './log-record.ts';
 
 interface ChatState {
@@ -34,10 +36,10 @@ export class MessageWriter {
     if (records.length === 0) return [];
     const now = new Date();
     const stopTimer = this.metrics.batchSeconds.startTimer();
-    const { outcomes, written, chats } = await this.knex.transaction((trx) => this.persist(trx, records, now));
+    const { outcomes, written, chats, attachments } = await this.knex.transaction((trx) => this.persist(trx, records, now));
     stopTimer();
     this.metrics.messagesWritten.inc(written.length);
-    this.announce(written, chats);
+    this.announce(written, chats, attachments);
     return outcomes;
   }
 
@@ -54,6 +56,7 @@ export class MessageWriter {
     const members = new Set(memberRows.map((m) => `${m.chatId}:${m.userId}`));
     const seen = new Map(existingRows.map((m) => [m.id, m.seq]));
     const senderNames = new Map(senderRows.map((s) => [s.id, s.name]));
+    const attachments = await lockBatchAttachments(trx, records);
 
     const outcomes: WriteOutcome[] = [];
     const written: MessageRecord[] = [];
@@ -75,6 +78,11 @@ export class MessageWriter {
         outcomes.push({ status: 'rejected', id: record.id, code: 'forbidden', message: ARCHIVED_MESSAGE });
         continue;
       }
+      const refusal = attachments.refuse(record);
+      if (refusal) {
+        outcomes.push({ status: 'rejected', id: record.id, code: 'not_found', message: refusal });
+        continue;
+      }
       chat.lastSeq += 1;
       seen.set(record.id, chat.lastSeq);
       outcomes.push({ status: 'written', id: record.id, seq: chat.lastSeq });
@@ -92,7 +100,7 @@ export class MessageWriter {
         deletedAt: null,
       });
     }
-    if (written.length === 0) return { outcomes, written, chats };
+    if (written.length === 0) return { outcomes, written, chats, attachments };
 
     const rows = written.map((m) => ({ id: m.id, chatId: m.chatId, seq: m.seq, senderId: m.senderId, clientId: m.clientId, kind: m.kind, body: m.body, createdAt: now }));
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx('messages').insert(rows.slice(i, i + INSERT_CHUNK));
@@ -120,7 +128,7 @@ export class MessageWriter {
     await this.attach(trx, records, new Set(written.map((m) => m.id)));
     const mutedRows = await trx('chatMembers').whereIn('chatId', [...lastByChat.keys()]).where({ muted: true }).select<{ chatId: string; userId: string }[]>('chatId', 'userId');
     for (const row of mutedRows) chats.get(row.chatId)!.muted.push(row.userId);
-    return { outcomes, written, chats };
+    return { outcomes, written, chats, attachments };
   }
 
   /** Binds uploaded files to their message; only the uploader's own, not yet sent files bind. */
@@ -136,14 +144,14 @@ export class MessageWriter {
   }
 
   /** Fan-out of what is now durable, in seq order per chat. */
-  private announce(written: MessageRecord[], chats: Map<string, ChatState & { muted: string[] }>) {
+  private announce(written: MessageRecord[], chats: Map<string, ChatState & { muted: string[] }>, attachments: AttachmentClaims) {
     const ownReceipts = new Map<string, MessageRecord>();
     for (const message of written) {
-      const presented = presentMessage(message);
+      const presented = presentMessage(message, attachments.presented(message.id));
       this.bus.toChat(message.chatId, 'message:new', presented);
       const chat = chats.get(message.chatId)!;
       if (message.senderId && message.kind !== 'system') {
-        this.bus.toChat(message.chatId, 'notification', notificationFor(chat, message), [message.senderId, ...chat.muted]);
+        this.bus.toChat(message.chatId, 'notification', notificationFor(chat, message, presented.attachments), [message.senderId, ...chat.muted]);
         ownReceipts.set(`${message.chatId}:${message.senderId}`, message);
       }
     }
@@ -154,10 +162,10 @@ export class MessageWriter {
   }
 }
 
-function notificationFor(chat: ChatState, message: MessageRecord) {
+function notificationFor(chat: ChatState, message: MessageRecord, attachments: PresentedAttachment[]) {
   const sender = message.senderName ?? 'Someone';
   const text = message.body.length > NOTIFICATION_BODY_LENGTH ? `${message.body.slice(0, NOTIFICATION_BODY_LENGTH - 1)}…` : message.body;
-  const body = text || (message.kind === 'media' ? 'Sent an attachment' : '');
+  const body = text || mediaPreview(attachments);
   return chat.kind === 'group'
     ? { chatId: chat.id, messageId: message.id, title: chat.name ?? 'Group', body: `${sender}: ${body}` }
     : { chatId: chat.id, messageId: message.id, title: sender, body };

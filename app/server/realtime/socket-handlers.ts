@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { sendMessage } from '../commands/message-sender.ts';
 import { AppError, notFound, toAppError } from '../errors.ts';
 import type { User } from '../models/user.ts';
-import { presentMessage } from '../presenters/message.ts';
+import { presentMessagePage } from '../queries/message-attachments.ts';
 import { MAX_SYNC_PER_CHAT, readSince } from '../queries/message-history.ts';
 import { sendMessageSchema, syncSchema, typingSchema, watermarkSchema } from '../schemas/message-schemas.ts';
 import { validate } from '../schemas/validate.ts';
@@ -101,6 +101,6 @@ export function registerSocketHandlers(socket: ChatSocket, services: Services, r
     }
     if (positions.size === 0 && unknown.length > 0) throw notFound('Chat');
     const { messages, hasMore } = await readSince(services.knex, positions, syncRowsPerChat(positions.size, MAX_SYNC_PER_CHAT));
-    return { messages: messages.map((m) => presentMessage(m)), hasMore, notFound: unknown };
+    return { messages: await presentMessagePage(services.knex, messages), hasMore, notFound: unknown };
   });
 }

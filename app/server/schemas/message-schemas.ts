@@ -12,7 +12,11 @@ export const sendMessageSchema = z
     chatId: z.uuid(),
     clientId: text().min(1).max(100),
     body: text().max(MAX_BODY_LENGTH, `body: at most ${MAX_BODY_LENGTH} characters`).optional(),
-    attachmentIds: z.array(z.uuid()).max(MAX_ATTACHMENTS).optional(),
+    attachmentIds: z
+      .array(z.uuid())
+      .max(MAX_ATTACHMENTS, `attachmentIds: at most ${MAX_ATTACHMENTS}`)
+      .refine((ids) => new Set(ids).size === ids.length, 'attachmentIds: each attachment only once')
+      .optional(),
   })
   .refine((input) => (input.body?.trim().length ?? 0) > 0 || (input.attachmentIds?.length ?? 0) > 0, {
     message: 'a message needs a body or attachments',

@@ -4,7 +4,7 @@ import { sendMessage } from '../../commands/message-sender.ts';
 import { forbidden, invalidInput } from '../../errors.ts';
 import { ARCHIVED_MESSAGE } from '../../pipeline/log-record.ts';
 import { requireMembership } from '../../policies/chat-policy.ts';
-import { presentMessage } from '../../presenters/message.ts';
+import { presentMessagePage } from '../../queries/message-attachments.ts';
 import { MAX_PAGE, readHistory } from '../../queries/message-history.ts';
 import { sendMessageSchema, seqSchema } from '../../schemas/message-schemas.ts';
 import { validate } from '../../schemas/validate.ts';
@@ -27,7 +27,7 @@ export function messageRoutes() {
     const { afterSeq, beforeSeq, limit } = validate(historySchema, ctx.query);
     if (afterSeq !== undefined && beforeSeq !== undefined) throw invalidInput('afterSeq and beforeSeq cannot be combined');
     const page = await readHistory(ctx.services.knex, chat.chatId, afterSeq !== undefined ? { afterSeq, limit } : { beforeSeq, limit });
-    ctx.body = { messages: page.messages.map((m) => presentMessage(m)), hasMore: page.hasMore };
+    ctx.body = { messages: await presentMessagePage(ctx.services.knex, page.messages), hasMore: page.hasMore };
   });
 
   // For bots and integrations: the same path as the socket's message:send.

@@ -14,6 +14,9 @@ import { createSendQueue } from './send-queue.js';
 import { createIncoming } from './incoming.js';
 import { createSession } from './session.js';
 import { createUi } from './ui.js';
+import { createUploads } from './uploads.js';
+import { createVoiceNotes } from './voice-notes.js';
+import { createMediaViewer } from './media-viewer.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 
@@ -48,8 +51,14 @@ export function createActions(state, deps) {
   const typing = createTyping(state, socket);
   const sendQueue = createSendQueue(state, { socket, typing });
   const incoming = createIncoming(state, { chats, people, receipts, typing, notifications });
-  const session = createSession(state, { socket, people, chats, sendQueue, receipts, notifications });
   const ui = createUi(state, { people });
+  const uploads = createUploads(state, { sendQueue, setDraft: ui.setDraft });
+  const voiceNotes = createVoiceNotes(state, { sendQueue });
+  const viewer = createMediaViewer(state);
+  const session = createSession(state, {
+    socket, people, chats, sendQueue, receipts, notifications,
+    media: { clear: () => { uploads.clear(); voiceNotes.cancelVoice(); viewer.closeLightbox(); } },
+  });
 
   /** Catches up after every (re)connect: the queue, receipts, and what changed while away. */
   /** @param {boolean} reconnect */
@@ -74,6 +83,10 @@ export function createActions(state, deps) {
     openDialog: ui.openDialog, toggleMembers: ui.toggleMembers,
     toggleBell: notifications.toggleBell, closeBell: notifications.closeBell, dismissToast: notifications.dismissToast,
     requestNotificationPermission: notifications.requestNotificationPermission,
+    addFiles: uploads.addFiles, removeUpload: uploads.removeUpload, retryUpload: uploads.retryUpload,
+    sendWithFiles: uploads.send, unqueueSend: uploads.unqueueSend,
+    startVoice: voiceNotes.startVoice, stopVoice: voiceNotes.stopVoice, retryVoice: voiceNotes.retryVoice, cancelVoice: voiceNotes.cancelVoice,
+    openLightbox: viewer.openLightbox, closeLightbox: viewer.closeLightbox, stepLightbox: viewer.stepLightbox,
   };
 }
 

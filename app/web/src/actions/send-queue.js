@@ -7,17 +7,18 @@ import { saveOutbox, loadOutbox } from '../outbox-storage.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 /** @typedef {import('../state.js').User} User */
-/** @typedef {{chatId: string, clientId: string, body: string, createdAt: string, attempts: number, timer?: any}} Queued */
+/** @typedef {import('../format.js').Attachment} Attachment */
+/** @typedef {{chatId: string, clientId: string, body: string, attachments?: Attachment[], createdAt: string, attempts: number, timer?: any}} Queued */
 
 const SEND_TIMEOUT_MS = 8000;
 const AUTO_RETRIES = 3;
 /** Error codes the server will answer the same way every time: retrying cannot help. */
-const PERMANENT = ['invalid_input', 'not_found', 'unauthorized'];
+const PERMANENT = ['invalid_input', 'not_found', 'unauthorized', 'conflict'];
 
-/** @param {User} me @param {{chatId: string, clientId: string, body: string, createdAt: string}} q */
-const localCopy = (me, { chatId, clientId, body, createdAt }) => ({
-  id: '', chatId, seq: null, clientId, sender: { id: me.id, name: me.name }, kind: 'text', body,
-  attachments: [], createdAt, status: /** @type {const} */ ('sending'),
+/** @param {User} me @param {{chatId: string, clientId: string, body: string, attachments?: Attachment[], createdAt: string}} q */
+const localCopy = (me, { chatId, clientId, body, attachments = [], createdAt }) => ({
+  id: '', chatId, seq: null, clientId, sender: { id: me.id, name: me.name }, kind: attachments.length ? 'media' : 'text', body,
+  attachments, createdAt, status: /** @type {const} */ ('sending'),
 });
 
 /**
@@ -33,13 +34,16 @@ export function createSendQueue(state, { socket, typing }) {
     if (state.me.value) saveOutbox(state.me.value.id, [...outbox.values()]);
   }
 
-  /** @param {string} chatId @param {string} text @returns {boolean} whether it was queued */
-  function sendMessage(chatId, text) {
+  /**
+   * @param {string} chatId @param {string} text @param {Attachment[]} [attachments] uploaded files, sent with the text as caption
+   * @returns {boolean} whether it was queued
+   */
+  function sendMessage(chatId, text, attachments = []) {
     const body = text.replace(/^\s*\n|\s+$/g, '');
     const me = state.me.value;
-    if (!body.trim() || !me || !state.chats.value[chatId]) return false;
+    if ((!body.trim() && !attachments.length) || !me || !state.chats.value[chatId]) return false;
     if (body.length > MAX_BODY) return false;
-    const item = { chatId, clientId: newClientId(), body, createdAt: new Date().toISOString(), attempts: 0 };
+    const item = { chatId, clientId: newClientId(), body, attachments, createdAt: new Date().toISOString(), attempts: 0 };
     store.addLocalMessage(state, chatId, localCopy(me, item));
     outbox.set(item.clientId, item);
     persist();
@@ -56,7 +60,9 @@ export function createSendQueue(state, { socket, typing }) {
     store.patchLocalMessage(state, item.chatId, clientId, { status: 'sending', error: undefined });
     if (!socket.isConnected()) return; // flush() sends it on connect
     item.attempts += 1;
-    const res = await socket.emit('message:send', { chatId: item.chatId, clientId, body: item.body }, SEND_TIMEOUT_MS);
+    const attachmentIds = (item.attachments || []).map((a) => a.id);
+    const payload = { chatId: item.chatId, clientId, body: item.body, ...(attachmentIds.length ? { attachmentIds } : {}) };
+    const res = await socket.emit('message:send', payload, SEND_TIMEOUT_MS);
     if (!outbox.has(clientId)) return;
     if (res && res.ok) {
       outbox.delete(clientId);

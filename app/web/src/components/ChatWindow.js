@@ -5,6 +5,7 @@ import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
 import { MessageList } from './MessageList.js';
 import { Composer } from './Composer.js';
+import { DropZone } from './DropZone.js';
 import { BackIcon, UsersIcon, CloseIcon, ChatIcon } from './icons.js';
 import { formatLastSeen } from '../format.js';
 
@@ -67,10 +68,10 @@ export function ChatWindow() {
           </button>` : null}
       </header>
       <div class="chat-body">
-        <div class="chat-main">
+        <${DropZone} onFiles=${(/** @type {File[]} */ files) => actions.addFiles(chat.id, files)}>
           <${MessageList} key=${chat.id} chat=${chat} />
           <${Composer} key=${chat.id} chatId=${chat.id} />
-        </div>
+        <//>
         ${chat.kind === 'group' && state.membersOpen.value ? html`<${MembersPanel} chat=${chat} />` : null}
       </div>
     </section>`;

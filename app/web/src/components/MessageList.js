@@ -4,7 +4,9 @@ import { html } from 'htm/preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
-import { Ticks, ClockIcon, AlertIcon, DownIcon, FileIcon } from './icons.js';
+import { Ticks, ClockIcon, AlertIcon, DownIcon } from './icons.js';
+import { MessageMedia, mediaBubbleClass } from './MessageMedia.js';
+import { Lightbox } from './Lightbox.js';
 import { formatTime, formatDay, dayKey, linkify, hueOf } from '../format.js';
 import { ownMessageStatus } from '../store.js';
 
@@ -106,7 +108,8 @@ export function MessageList({ chat }) {
     const first = newDay || !sameGroup(prev, m) || (markerShown && marker !== null && prev && prev.seq != null && prev.seq <= marker && m.seq != null && m.seq > marker);
     const last = !next || !sameGroup(m, next) || dayKey(next.createdAt) !== dayKey(m.createdAt);
     rows.push(html`<${Bubble} key=${keyOf(m)} message=${m} chat=${chat} myId=${myId} first=${first} last=${last}
-      isGroup=${isGroup} showSeen=${isGroup && m.seq === lastOwnSeq} onRetry=${actions.retrySend} onDiscard=${actions.discardFailed} />`);
+      isGroup=${isGroup} showSeen=${isGroup && m.seq === lastOwnSeq} onRetry=${actions.retrySend} onDiscard=${actions.discardFailed}
+      onOpenImage=${(/** @type {string} */ attachmentId) => actions.openLightbox(chat.id, attachmentId)} />`);
   });
 
   return html`
@@ -122,7 +125,8 @@ export function MessageList({ chat }) {
     ${!atBottom ? html`
       <button class="jump-latest" data-testid="jump-latest" onClick=${jumpToLatest} aria-label="Jump to latest messages">
         ${newCount ? html`<span class="jump-count">${newCount}</span>` : null}<${DownIcon} />
-      </button>` : null}`;
+      </button>` : null}
+    <${Lightbox} open=${state.lightbox.value} chatId=${chat.id} items=${items} onClose=${actions.closeLightbox} onStep=${actions.stepLightbox} />`;
 }
 
 /** @param {Message|undefined} a @param {Message} b */
@@ -134,9 +138,10 @@ function sameGroup(a, b) {
 
 /**
  * @param {{message: Message, chat: import('../state.js').Chat, myId: string, first: boolean, last: boolean,
- *   isGroup: boolean, showSeen: boolean, onRetry: (id: string) => void, onDiscard: (id: string) => void}} p
+ *   isGroup: boolean, showSeen: boolean, onRetry: (id: string) => void, onDiscard: (id: string) => void,
+ *   onOpenImage: (attachmentId: string) => void}} p
  */
-function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetry, onDiscard }) {
+function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetry, onDiscard, onOpenImage }) {
   if (m.kind === 'system') {
     return html`<div class="system-message" data-testid="message" data-seq=${m.seq}>${m.body}</div>`;
   }
@@ -147,10 +152,10 @@ function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetr
     <div class=${cls} data-testid="message" data-seq=${m.seq == null ? '' : m.seq} data-id=${m.id || ''}
       data-client-id=${m.clientId || ''} data-own=${own ? 'true' : 'false'}>
       ${isGroup && !own ? html`<div class="msg-avatar">${last ? html`<${Avatar} id=${m.sender.id} name=${m.sender.name} size=${28} />` : null}</div>` : null}
-      <div class="bubble">
+      <div class=${'bubble' + mediaBubbleClass(m)}>
         ${isGroup && !own && first ? html`<div class="sender" data-testid="message-sender" style=${'--hue:' + hueOf(m.sender.id)}>${m.sender.name}</div>` : null}
-        ${m.attachments && m.attachments.length ? html`<${MessageMedia} attachments=${m.attachments} />` : null}
-        ${m.deletedAt ? html`<div class="body muted"><em>This message was deleted.</em></div>` : html`
+        ${m.attachments && m.attachments.length ? html`<${MessageMedia} message=${m} onOpenImage=${onOpenImage} />` : null}
+        ${m.deletedAt ? html`<div class="body muted"><em>This message was deleted.</em></div>` : mediaBubbleClass(m).includes('media-only') ? null : html`
           <div class="body" data-testid="message-body">${linkify(m.body || '').map((part, i) => part.href
             ? html`<a key=${i} href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`
             : part.text)}<span class="meta-spacer"></span></div>`}
@@ -180,18 +185,4 @@ function Status({ status }) {
       : status === 'failed' ? html`<${AlertIcon} size=${14} />`
       : html`<${Ticks} double=${status !== 'sent'} />`}
   </span>`;
-}
-
-/**
- * The media slot of a bubble. Until media sending lands it lists attachments as file chips.
- * @param {{attachments: any[]}} p
- */
-function MessageMedia({ attachments }) {
-  return html`<div class="media-slot" data-testid="message-media">
-    ${attachments.map((a) => html`
-      <a class="file-chip" key=${a.id} href=${typeof a.url === 'string' && a.url.startsWith('/') ? a.url : undefined}
-        target="_blank" rel="noopener noreferrer">
-        <${FileIcon} size=${16} /><span>${a.name || 'Attachment'}</span>
-      </a>`)}
-  </div>`;
 }
