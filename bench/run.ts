@@ -28,6 +28,8 @@ async function main() {
     CHATFLOW_ADMIN_PASSWORD: 'bench-password',
     CHATFLOW_MESSAGE_RATE: '1000000',
     CHATFLOW_MESSAGE_BURST: '1000000',
+    CHATFLOW_SOCKET_EVENT_RATE: '1000000',
+    CHATFLOW_SOCKET_CONCURRENCY: '1000',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });
   const chatFlow = await startChatFlow(config, createLogger(config.logLevel));

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
 import { z } from 'zod';
 import type { AppCustom, AppState } from '../../app/server/http/context.ts';
+import { text } from '../../app/server/schemas/text.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
 import { requireAdmin } from './require-admin.ts';
 
@@ -11,7 +12,7 @@ const DAY_MS = 86_400_000;
 // A day ("2026-12-01", read as UTC) or an instant; `to` includes the whole of its day.
 const when = z.union([z.iso.date(), z.iso.datetime({ offset: true })], 'must be a date such as 2026-12-01');
 const filterSchema = z.object({
-  action: z.string().min(1).max(100).optional(),
+  action: text().min(1).max(100).optional(),
   actorId: z.uuid().optional(),
   targetId: z.string().min(1).max(100).optional(),
   from: when.optional(),

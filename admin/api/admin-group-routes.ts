@@ -9,11 +9,13 @@ import { isUuid } from '../../app/server/ids.ts';
 import { presentChat } from '../../app/server/presenters/chat.ts';
 import { groupSummaries, loadGroupDetail, loadGroupSummary, presentGroupSummary } from '../../app/server/queries/admin-groups.ts';
 import { loadChatView } from '../../app/server/queries/chat-views.ts';
+import { chatName, searchQuery, userIdList } from '../../app/server/schemas/names.ts';
+import { text } from '../../app/server/schemas/text.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
 import { decodeNameCursor, encodeNameCursor, requireAdmin } from './require-admin.ts';
 
-const groupName = z.string().trim().min(1, 'name: must not be empty').max(100, 'name: at most 100 characters');
-const memberIds = z.array(z.uuid()).max(MAX_GROUP_MEMBERS, `memberIds: a group has at most ${MAX_GROUP_MEMBERS} members`);
+const groupName = chatName;
+const memberIds = userIdList(MAX_GROUP_MEMBERS).max(MAX_GROUP_MEMBERS, `memberIds: a group has at most ${MAX_GROUP_MEMBERS} members`);
 // The owner is ownerId when given, else the first of memberIds; the admin joins only if listed.
 const createSchema = z
   .object({ name: groupName, memberIds, ownerId: z.uuid().optional() })
@@ -23,11 +25,11 @@ const updateSchema = z
   .object({ name: groupName.optional(), archived: z.boolean().optional(), ownerId: z.uuid().optional() })
   .strict()
   .refine((input) => Object.keys(input).length > 0, 'nothing to change');
-const addMembersSchema = z.object({ userIds: z.array(z.uuid()).min(1, 'userIds: at least one').max(MAX_GROUP_MEMBERS) }).strict();
+const addMembersSchema = z.object({ userIds: userIdList(MAX_GROUP_MEMBERS).min(1, 'userIds: at least one') }).strict();
 const listSchema = z.object({
-  query: z.string().max(200).default(''),
+  query: searchQuery,
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(400).optional(),
+  cursor: text().max(400).optional(),
 });
 
 async function presentGroup(ctx: AppContext, chatId: string) {

@@ -7,30 +7,32 @@ import { likePattern } from '../../app/server/http/routes/user-routes.ts';
 import { User } from '../../app/server/models/user.ts';
 import { isUuid } from '../../app/server/ids.ts';
 import { presentUser } from '../../app/server/presenters/user.ts';
+import { newPassword, personName, searchQuery } from '../../app/server/schemas/names.ts';
+import { emailText, text } from '../../app/server/schemas/text.ts';
 import { validate } from '../../app/server/schemas/validate.ts';
 import { planImport, runImport } from '../commands/user-import.ts';
 import { decodeNameCursor, encodeNameCursor, requireAdmin } from './require-admin.ts';
 
 const createSchema = z.object({
-  email: z.email().max(320),
-  name: z.string().trim().min(1).max(100),
-  password: z.string().min(8, 'password: at least 8 characters').max(200).optional(),
+  email: emailText(),
+  name: personName,
+  password: newPassword.optional(),
   role: z.enum(['user', 'admin']).optional(),
 });
 const updateSchema = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: personName.optional(),
     role: z.enum(['user', 'admin']).optional(),
     status: z.enum(['active', 'deactivated']).optional(),
   })
   .strict()
   .refine((input) => Object.keys(input).length > 0, 'nothing to change');
-const passwordSchema = z.object({ password: z.string().min(8, 'password: at least 8 characters').max(200).optional() }).strict();
+const passwordSchema = z.object({ password: newPassword.optional() }).strict();
 const importSchema = z.object({ csv: z.string().min(1, 'csv: must not be empty').max(60_000, 'csv: at most 60,000 characters (import a large file in parts)'), dryRun: z.boolean() }).strict();
 const listSchema = z.object({
-  query: z.string().max(200).default(''),
+  query: searchQuery,
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
 });
 
 /** A person as the console lists them: the public fields plus when they joined and were last seen. */

@@ -1,6 +1,7 @@
 import { forbidden, invalidInput } from '../../app/server/errors.ts';
 import { requirePrincipal, type AppContext } from '../../app/server/http/context.ts';
 import { isUuid } from '../../app/server/ids.ts';
+import { isSafeText } from '../../app/server/schemas/text.ts';
 
 /** The whole admin API is for admins only: 401 without a session, 403 for everyone else. */
 export function requireAdmin(ctx: AppContext) {
@@ -15,7 +16,7 @@ export const encodeNameCursor = (name: string, id: string) => Buffer.from(JSON.s
 export function decodeNameCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isSafeText(value[0]) && typeof value[1] === 'string' && isUuid(value[1])) {
       return [value[0], value[1]];
     }
   } catch {

@@ -11,7 +11,6 @@ import { adminUserRoutes } from '../../admin/api/admin-user-routes.ts';
 import { ClerkVerifier } from './auth/clerk-verifier.ts';
 import { Identity } from './auth/identity.ts';
 import { resolveInstallationSecret } from './auth/installation-secret.ts';
-import { RateLimiter } from './auth/rate-limiter.ts';
 import { SessionTokens } from './auth/session-tokens.ts';
 import { ensureFirstAdmin } from './bootstrap/first-admin.ts';
 import { WatermarkBuffer } from './commands/watermark-buffer.ts';
@@ -33,13 +32,17 @@ import { uploadRoutes } from './http/routes/upload-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
+import { refuseUnsafePath } from './http/text-guard.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, registerLiveGauges } from './metrics.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { retentionJob } from './jobs/retention-job.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { Limits } from './limits/limits.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
+import { IsolatingWriter } from './pipeline/isolating-writer.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
+import { validatedLog } from './pipeline/validated-log.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
 import { PresenceAnnouncer } from './realtime/presence-audience.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
@@ -75,9 +78,10 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(staticFiles);
   app.use(csrfGuard);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
+  app.use(refuseUnsafePath);
   app.use(authenticate);
   const routers = [
-    healthRoutes(), authRoutes(), signupRoutes(services.config.loginAttempts), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes(),
+    healthRoutes(), authRoutes(), signupRoutes(), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes(),
   ];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes(), adminInviteRoutes()];
   for (const router of [...routers, ...adminRouters]) {
@@ -132,7 +136,9 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     : new MemoryPresence(announcer);
   await presence.start();
   const metrics = createMetrics();
-  const writer = new MessageWriter(knex, bus, logger, metrics);
+  // One refused record fails only itself, never the batch it came in.
+  const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics), logger);
+  const limits = new Limits(config, redis ? { redis: redis.pub, keys: redis.keys } : undefined);
   // A settings change on one replica drops the cached settings of every other (through the Redis adapter).
   const settings = new SettingsService(knex, redis ? () => io.serverSideEmit('settings:changed') : undefined);
   if (redis) io.on('settings:changed', () => settings.invalidate());
@@ -147,19 +153,18 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
       tokens: new SessionTokens(secret),
       clerk: config.clerk ? new ClerkVerifier(config.clerk) : undefined,
       sessionDays: async () => (await settings.get()).sessionDays ?? config.sessionDays,
-      loginAttempts: config.loginAttempts,
+      limits,
       logger,
     }),
-    log: createMessageLog(config, writer, logger, metrics),
+    log: validatedLog(createMessageLog(config, writer, logger, metrics)),
     watermarks: new WatermarkBuffer(knex, bus, logger),
     presence,
     redis,
-    messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
+    limits,
     settings,
     jobs: new JobScheduler(knex, logger),
     media,
     mediaTools: new MediaTools(config.ffmpeg, logger),
-    uploadLimiter: new RateLimiter(config.uploadRatePerMinute, config.uploadRatePerMinute / 60),
     lifecycle: new Lifecycle(),
   };
   services.jobs.add(orphanUploadsJob(services));

@@ -40,6 +40,7 @@ describe('loadConfig defaults', () => {
     expect(config.secret).toBeUndefined();
     expect(config.admin).toEqual({ email: undefined, password: undefined });
     expect([...config.roles].sort()).toEqual(['persist', 'realtime', 'web']);
+    expect(config.limits).toEqual({ chatsPerMinute: 30, socketEventsPerSecond: 20, socketConcurrency: 8 });
   });
 
   it('treats empty strings as unset', () => {
@@ -130,6 +131,10 @@ describe('loadConfig refuses bad values with one problem naming the variable', (
     ['CHATFLOW_ADMIN_EMAIL', { CHATFLOW_ADMIN_EMAIL: 'not-an-email' }],
     ['CHATFLOW_SECRET', { CHATFLOW_SECRET: 'too-short' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['CHATFLOW_CHAT_CREATE_RATE', { CHATFLOW_CHAT_CREATE_RATE: '0' }],
+    ['CHATFLOW_UPLOAD_RATE', { CHATFLOW_UPLOAD_RATE: 'many' }],
+    ['CHATFLOW_SOCKET_EVENT_RATE', { CHATFLOW_SOCKET_EVENT_RATE: '-5' }],
+    ['CHATFLOW_SOCKET_CONCURRENCY', { CHATFLOW_SOCKET_CONCURRENCY: '2.5' }],
   ];
 
   it.each(cases)('%s in %j', (variable, env) => {

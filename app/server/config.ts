@@ -58,6 +58,9 @@ const envSchema = z.object({
   CHATFLOW_MESSAGE_RATE: positiveInt(20),
   CHATFLOW_MESSAGE_BURST: positiveInt(60),
   CHATFLOW_LOGIN_ATTEMPTS: positiveInt(10),
+  CHATFLOW_CHAT_CREATE_RATE: positiveInt(30),
+  CHATFLOW_SOCKET_EVENT_RATE: positiveInt(20),
+  CHATFLOW_SOCKET_CONCURRENCY: positiveInt(8),
   CHATFLOW_EMBEDDED_DB_PORT: portNumber(0),
   CHATFLOW_WRITER_BATCH: positiveInt(500),
   CHATFLOW_PRESENCE_TTL_SECONDS: positiveInt(30),
@@ -93,6 +96,8 @@ export interface Config {
   sessionDays: number;
   messageRate: { perSecond: number; burst: number };
   loginAttempts: number;
+  /** Per user: chats created per minute; per socket: events per second of each type, handlers at once. */
+  limits: { chatsPerMinute: number; socketEventsPerSecond: number; socketConcurrency: number };
   embeddedDbPort: number;
   writerBatch: number;
   /** With Redis: how long a replica's presence outlives its last refresh (refreshed every third). */
@@ -245,6 +250,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: e.CHATFLOW_SESSION_DAYS,
     messageRate: { perSecond: e.CHATFLOW_MESSAGE_RATE, burst: e.CHATFLOW_MESSAGE_BURST },
     loginAttempts: e.CHATFLOW_LOGIN_ATTEMPTS,
+    limits: {
+      chatsPerMinute: e.CHATFLOW_CHAT_CREATE_RATE,
+      socketEventsPerSecond: e.CHATFLOW_SOCKET_EVENT_RATE,
+      socketConcurrency: e.CHATFLOW_SOCKET_CONCURRENCY,
+    },
     embeddedDbPort: e.CHATFLOW_EMBEDDED_DB_PORT,
     writerBatch: e.CHATFLOW_WRITER_BATCH,
     presenceTtlSeconds: e.CHATFLOW_PRESENCE_TTL_SECONDS,
@@ -285,6 +295,7 @@ export function describeConfig(config: Config): Record<string, string> {
     CHATFLOW_SECRET: config.secret ? '****' : '(generated, kept in the database)',
     CHATFLOW_ROLES: [...config.roles].join(','),
     CHATFLOW_MESSAGE_RATE: `${config.messageRate.perSecond}/s, burst ${config.messageRate.burst}`,
+    CHATFLOW_LIMITS: `sign-in ${config.loginAttempts}/15 min, chats ${config.limits.chatsPerMinute}/min, uploads ${config.uploadRatePerMinute}/min, socket events ${config.limits.socketEventsPerSecond}/s each, ${config.limits.socketConcurrency} at once`,
     CHATFLOW_TRUST_PROXY: config.trustProxy ? `true (${config.trustProxyHops} hop${config.trustProxyHops === 1 ? '' : 's'})` : 'false',
     CHATFLOW_ALLOWED_ORIGINS: config.allowedOrigins.join(',') || '(own origin only)',
   };

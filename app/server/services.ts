@@ -2,9 +2,9 @@ import type { Knex } from 'knex';
 import type { Identity } from './auth/identity.ts';
 import type { JobScheduler } from './jobs/job-scheduler.ts';
 import type { Lifecycle } from './lifecycle.ts';
-import type { RateLimiter } from './auth/rate-limiter.ts';
 import type { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
+import type { Limits } from './limits/limits.ts';
 import type { Logger } from './logger.ts';
 import type { OriginPolicy } from './http/origin-policy.ts';
 import type { Metrics } from './metrics.ts';
@@ -30,7 +30,8 @@ export interface Services {
   presence: PresenceStore;
   /** Set when REDIS_URL is: the connections behind fan-out and presence, checked by /readyz. */
   redis?: RedisFanout;
-  messageLimiter: RateLimiter;
+  /** Named rate limits (sign-in, sends, chat creation, uploads, socket events): `await limits.consume(name, key)`. */
+  limits: Limits;
   metrics: Metrics;
   /** Background jobs (orphan uploads, retention, ...): add them at start; run on persist replicas. */
   jobs: JobScheduler;
@@ -42,6 +43,4 @@ export interface Services {
   media: MediaStore;
   /** ffprobe/ffmpeg (posters, durations), when installed. */
   mediaTools: MediaTools;
-  /** Uploads per user; the one place the upload route's limiter is chosen. */
-  uploadLimiter: RateLimiter;
 }

@@ -184,10 +184,10 @@ describe('registration', () => {
 describe('sign-up rate limit', () => {
   const server = useTestServer({ env: { CHATFLOW_LOGIN_ATTEMPTS: '2' } });
 
-  it('slows down repeated sign-up attempts from one address', async () => {
+  it('slows down repeated sign-up attempts from one address, on its sign-in budget', async () => {
     const attempt = () => server.api().post('/api/auth/signup', { email: 'x@example.test', name: 'X', password: 'long-enough' });
-    expect((await attempt()).status).toBe(403);
-    expect((await attempt()).status).toBe(403);
+    // CHATFLOW_LOGIN_ATTEMPTS 2 gives an address ten attempts per 15 minutes.
+    for (let i = 0; i < 10; i += 1) expect((await attempt()).status).toBe(403);
     const limited = await attempt();
     expect([limited.status, limited.body.error.code]).toEqual([429, 'rate_limited']);
   });

@@ -85,6 +85,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     CHATFLOW_MESSAGE_RATE: '100000',
     CHATFLOW_MESSAGE_BURST: '100000',
     CHATFLOW_LOGIN_ATTEMPTS: '1000',
+    CHATFLOW_CHAT_CREATE_RATE: '100000',
+    CHATFLOW_UPLOAD_RATE: '100000',
+    CHATFLOW_SOCKET_EVENT_RATE: '100000',
+    CHATFLOW_SOCKET_CONCURRENCY: '1000',
     ...database.env,
     ...options.env,
   });

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
-import { forbidden, rateLimited, unauthorized } from '../errors.ts';
+import { randomBytes } from 'node:crypto';
+import { forbidden, unauthorized } from '../errors.ts';
+import type { Limits } from '../limits/limits.ts';
 import type { Logger } from '../logger.ts';
 import { User } from '../models/user.ts';
 import { ClerkVerifier, type ClerkIdentity } from './clerk-verifier.ts';
-import { verifyPassword } from './passwords.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
 import { isOwnToken, SessionTokens } from './session-tokens.ts';
 
 export interface Principal {
@@ -18,40 +19,39 @@ export interface IdentityOptions {
   clerk?: ClerkVerifier;
   /** The lifetime of a new sign-in: the admin setting, else CHATFLOW_SESSION_DAYS. */
   sessionDays: () => Promise<number>;
-  loginAttempts: number;
+  limits: Limits;
   logger: Logger;
 }
 
-const LOGIN_WINDOW_SECONDS = 15 * 60;
 const LAST_SEEN_EVERY_MS = 60_000;
 
 /** Turns credentials and tokens into a verified user: the only place identity is decided. */
 export class Identity {
-  private readonly accountLimiter: RateLimiter;
-  private readonly addressLimiter: RateLimiter;
+  // Verified in place of a missing one, so an unknown email costs what a known one does.
+  private readonly dummyHash = hashPassword(randomBytes(16).toString('hex'));
 
   constructor(
     private readonly knex: Knex,
     private readonly options: IdentityOptions,
-  ) {
-    const { loginAttempts } = options;
-    this.accountLimiter = new RateLimiter(loginAttempts, loginAttempts / LOGIN_WINDOW_SECONDS);
-    this.addressLimiter = new RateLimiter(loginAttempts * 5, (loginAttempts * 5) / LOGIN_WINDOW_SECONDS);
-  }
+  ) {}
 
+  /**
+   * The attempt is charged to the account and the address before the password is checked, so
+   * parallel guesses cannot outrun the limit; a success gives the charge back. Unknown,
+   * deactivated and password-less accounts do the same work and get the same answer.
+   */
   async login(input: { email: string; password: string; ip: string; userAgent?: string }) {
+    const { limits } = this.options;
     const accountKey = input.email.trim().toLowerCase();
-    if (!this.accountLimiter.peek(accountKey) || !this.addressLimiter.peek(input.ip)) {
-      throw rateLimited('Too many sign-in attempts; wait a few minutes and try again.');
-    }
-    const user = await User.query(this.knex).whereRaw('lower(email) = ?', [accountKey]).first();
-    const valid = user !== undefined && user.status === 'active' && (await verifyPassword(input.password, user.passwordHash));
-    if (!valid || !user) {
-      this.accountLimiter.take(accountKey);
-      this.addressLimiter.take(input.ip);
-      throw unauthorized('Wrong email or password.');
-    }
-    this.accountLimiter.reset(accountKey);
+    await limits.consumeAll([
+      ['login-account', accountKey],
+      ['login-address', input.ip],
+    ]);
+    const found = await User.query(this.knex).whereRaw('lower(email) = ?', [accountKey]).first();
+    const user = found?.status === 'active' && found.passwordHash ? found : undefined;
+    const valid = await verifyPassword(input.password, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !valid) throw unauthorized('Wrong email or password.');
+    await Promise.all([limits.reset('login-account', accountKey), limits.refund('login-address', input.ip)]);
     return this.startSession(user, input);
   }
 

@@ -1,4 +1,3 @@
-import { rateLimited } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { messageIdFor } from '../pipeline/message-ids.ts';
 import { authorizeAttachmentsToSend } from '../policies/attachment-policy.ts';
@@ -10,7 +9,7 @@ import type { Services } from '../services.ts';
  * the verified user; the id follows from sender + clientId, so a retry returns the same id.
  */
 export async function sendMessage(services: Services, sender: User, input: SendMessageInput) {
-  if (!services.messageLimiter.take(sender.id)) throw rateLimited('You are sending messages too fast; slow down.');
+  await services.limits.consume('send', sender.id);
   const attachmentIds = input.attachmentIds ?? [];
   const id = messageIdFor(sender.id, input.clientId);
   await authorizeAttachmentsToSend(services.knex, sender.id, id, attachmentIds);

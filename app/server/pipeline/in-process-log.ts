@@ -1,7 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { BatchingQueue, type Settled } from './batching-queue.ts';
-import type { LogRecord } from './log-record.ts';
+import { REJECTION_STATUS, type LogRecord } from './log-record.ts';
 import type { AppendResult, MessageLog } from './message-log.ts';
 import type { MessageWriter } from './message-writer.ts';
 
@@ -19,7 +19,7 @@ export class InProcessLog implements MessageLog {
         const outcomes = await writer.writeBatch(records);
         return outcomes.map((outcome) =>
           outcome.status === 'rejected'
-            ? { ok: false, error: new AppError(outcome.code === 'forbidden' ? 403 : 404, outcome.code, outcome.message) }
+            ? { ok: false, error: new AppError(REJECTION_STATUS[outcome.code], outcome.code, outcome.message) }
             : { ok: true, value: { seq: outcome.seq } },
         );
       } catch (error) {

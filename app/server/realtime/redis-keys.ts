@@ -14,6 +14,8 @@ export function redisKeys(database: number) {
     heartbeat: (replicaId: string) => `${ns}:presence:heartbeat:${replicaId}`,
     /** Set of the users with at least one socket on the replica. */
     replicaUsers: (replicaId: string) => `${ns}:presence:users:${replicaId}`,
+    /** Key prefix of one named rate limit (rate-limiter-flexible appends the limited key). */
+    limit: (name: string) => `${ns}:limit:${name}`,
   };
 }
 

@@ -4,11 +4,12 @@ import { sendMessage } from '../commands/message-sender.ts';
 import { AppError, notFound, toAppError } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { presentMessagePage } from '../queries/message-attachments.ts';
-import { readSince } from '../queries/message-history.ts';
+import { MAX_SYNC_PER_CHAT, readSince } from '../queries/message-history.ts';
 import { sendMessageSchema, syncSchema, typingSchema, watermarkSchema } from '../schemas/message-schemas.ts';
 import { validate } from '../schemas/validate.ts';
 import type { Services } from '../services.ts';
 import { chatRoom } from './rooms.ts';
+import { syncRowsPerChat, withinBudget } from './socket-budget.ts';
 
 export interface SocketData {
   user: User;
@@ -38,10 +39,12 @@ function handle<S extends z.ZodType>(
     try {
       // Draining for shutdown: the client retries once it has reconnected to another replica.
       if (services.lifecycle.draining) throw new AppError(503, 'unavailable', 'The server is restarting; try again.');
-      const result = await services.lifecycle.track(async () => {
-        await roomsJoined;
-        return handler(validate(schema, typeof args[0] === 'function' ? undefined : args[0]));
-      });
+      const result = await services.lifecycle.track(() =>
+        withinBudget(socket, services, event, async () => {
+          await roomsJoined;
+          return handler(validate(schema, typeof args[0] === 'function' ? undefined : args[0]));
+        }),
+      );
       ack({ ok: true, ...(result ?? {}) });
     } catch (error) {
       const appError = toAppError(error);
@@ -97,7 +100,7 @@ export function registerSocketHandlers(socket: ChatSocket, services: Services, r
       else unknown.push(chatId);
     }
     if (positions.size === 0 && unknown.length > 0) throw notFound('Chat');
-    const { messages, hasMore } = await readSince(services.knex, positions);
+    const { messages, hasMore } = await readSince(services.knex, positions, syncRowsPerChat(positions.size, MAX_SYNC_PER_CHAT));
     return { messages: await presentMessagePage(services.knex, messages), hasMore, notFound: unknown };
   });
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 export const MAX_MEMBER_PAGE = 200;
 
 /** The keyset position after the last member of a page: join time (as stored), then user id. */
-const memberCursorSchema = z.object({ joinedAt: z.string().min(1).max(64), userId: z.uuid() });
+const memberCursorSchema = z.object({ joinedAt: text().min(1).max(64), userId: z.uuid() });
 
 export type MemberCursor = z.infer<typeof memberCursorSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 /** Longest message body, in characters (documented in README and docs/protocol.md). */
 export const MAX_BODY_LENGTH = 8000;
@@ -9,8 +10,8 @@ export const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const sendMessageSchema = z
   .object({
     chatId: z.uuid(),
-    clientId: z.string().min(1).max(100),
-    body: z.string().max(MAX_BODY_LENGTH, `body: at most ${MAX_BODY_LENGTH} characters`).optional(),
+    clientId: text().min(1).max(100),
+    body: text().max(MAX_BODY_LENGTH, `body: at most ${MAX_BODY_LENGTH} characters`).optional(),
     attachmentIds: z
       .array(z.uuid())
       .max(MAX_ATTACHMENTS, `attachmentIds: at most ${MAX_ATTACHMENTS}`)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text.ts';
 
 export const MAX_SEARCH_LIMIT = 50;
 export const MAX_QUERY_LENGTH = 200;
@@ -11,7 +12,7 @@ const instant = z
 /** The keyset position after the last result of a page: rank, then recency, then id. */
 export const searchCursorSchema = z.object({
   rank: z.number().min(0),
-  createdAt: z.string().min(1).max(64),
+  createdAt: text().min(1).max(64),
   id: z.uuid(),
 });
 
@@ -31,7 +32,7 @@ export function decodeSearchCursor(value: string): SearchCursor | undefined {
 
 export const searchQuerySchema = z
   .object({
-    query: z.string().trim().max(MAX_QUERY_LENGTH, `query: at most ${MAX_QUERY_LENGTH} characters`).default(''),
+    query: text().trim().max(MAX_QUERY_LENGTH, `query: at most ${MAX_QUERY_LENGTH} characters`).default(''),
     chatId: z.uuid().optional(),
     senderId: z.uuid().optional(),
     before: instant.optional(),

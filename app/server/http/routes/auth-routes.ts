@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { presentUser } from '../../presenters/user.ts';
+import { typedPassword } from '../../schemas/names.ts';
+import { text } from '../../schemas/text.ts';
 import { validate } from '../../schemas/validate.ts';
 import { requirePrincipal, SESSION_COOKIE, type AppContext, type AppCustom, type AppState } from '../context.ts';
 
-const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) });
+const loginSchema = z.object({ email: text().min(1).max(320), password: typedPassword });
 
 function clearSessionCookie(ctx: AppContext) {
   ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', overwrite: true });

@@ -6,14 +6,14 @@ import { isUuid } from '../../ids.ts';
 import { requireMembership } from '../../policies/chat-policy.ts';
 import { presentChat } from '../../presenters/chat.ts';
 import { listChatViews, loadChatView } from '../../queries/chat-views.ts';
+import { chatName, userIdList } from '../../schemas/names.ts';
 import { validate } from '../../schemas/validate.ts';
 import { requirePrincipal, type AppContext, type AppCustom, type AppState } from '../context.ts';
 
-const chatName = z.string().trim().min(1, 'name: must not be empty').max(100, 'name: at most 100 characters');
 const directSchema = z.object({ userId: z.uuid() });
-const groupSchema = z.object({ name: chatName, memberIds: z.array(z.uuid()).max(MAX_GROUP_MEMBERS) });
+const groupSchema = z.object({ name: chatName, memberIds: userIdList(MAX_GROUP_MEMBERS) });
 const renameSchema = z.object({ name: chatName });
-const addMembersSchema = z.object({ userIds: z.array(z.uuid()).min(1).max(MAX_GROUP_MEMBERS) });
+const addMembersSchema = z.object({ userIds: userIdList(MAX_GROUP_MEMBERS).min(1) });
 const membershipSchema = z
   .object({ muted: z.boolean().optional(), archived: z.boolean().optional() })
   .strict()
@@ -43,6 +43,7 @@ export function chatRoutes() {
   router.post('/api/chats/direct', async (ctx) => {
     const { user } = requirePrincipal(ctx);
     const { userId } = validate(directSchema, ctx.request.body);
+    await ctx.services.limits.consume('chat-create', user.id);
     const { chatId, created } = await openDirectChat(ctx.services, user, userId);
     ctx.status = created ? 201 : 200;
     ctx.body = await presentOne(ctx, chatId, user.id);
@@ -51,6 +52,7 @@ export function chatRoutes() {
   router.post('/api/chats/groups', async (ctx) => {
     const { user } = requirePrincipal(ctx);
     const { name, memberIds } = validate(groupSchema, ctx.request.body);
+    await ctx.services.limits.consume('chat-create', user.id);
     const chatId = await createGroup(ctx.services, user, name, memberIds);
     ctx.status = 201;
     ctx.body = await presentOne(ctx, chatId, user.id);

@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/passwords.ts';
-import { RateLimiter } from '../../auth/rate-limiter.ts';
 import { audit } from '../../commands/audit.ts';
-import { conflict, forbidden, rateLimited } from '../../errors.ts';
+import { conflict, forbidden } from '../../errors.ts';
 import { User } from '../../models/user.ts';
 import { presentUser } from '../../presenters/user.ts';
 import { spendInvite } from '../../registration/invites.ts';
@@ -19,13 +18,9 @@ const signupSchema = z
   })
   .strict();
 
-const SIGNUP_WINDOW_SECONDS = 15 * 60;
-
 /** Self-service accounts, as far as the admin's registration setting allows. */
-export function signupRoutes(loginAttempts: number) {
+export function signupRoutes() {
   const router = new Router<AppState, AppCustom>();
-  // Per address, like sign-in: slows down account farming and invite guessing.
-  const limiter = new RateLimiter(loginAttempts, loginAttempts / SIGNUP_WINDOW_SECONDS);
 
   // What the sign-in page needs to decide whether to offer sign-up.
   router.get('/api/auth/registration', async (ctx) => {
@@ -34,7 +29,8 @@ export function signupRoutes(loginAttempts: number) {
   });
 
   router.post('/api/auth/signup', async (ctx) => {
-    if (!limiter.take(ctx.ip)) throw rateLimited('Too many sign-up attempts; wait a few minutes and try again.');
+    // Each attempt draws on the address's sign-in budget: slows down account farming and invite guessing.
+    await ctx.services.limits.consume('login-address', ctx.ip);
     const input = validate(signupSchema, ctx.request.body);
     const { registration, registrationDomain } = await ctx.services.settings.get();
     if (registration === 'closed') throw forbidden('Sign-up is closed: ask an admin for an account.');

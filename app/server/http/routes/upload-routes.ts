@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { IncomingMessage } from 'node:http';
 import { receiveUpload } from '../../commands/upload-receiver.ts';
-import { rateLimited } from '../../errors.ts';
 import { presentAttachment } from '../../presenters/attachment.ts';
 import { requirePrincipal, type AppContext, type AppCustom, type AppState } from '../context.ts';
 
@@ -38,7 +37,7 @@ export function uploadRoutes() {
   router.post('/api/uploads', async (ctx) => {
     try {
       const { user } = requirePrincipal(ctx);
-      if (!ctx.services.uploadLimiter.take(user.id)) throw rateLimited('You are uploading too fast; slow down.');
+      await ctx.services.limits.consume('upload', user.id);
       const row = await receiveUpload(ctx.services, user, ctx.req, ctx.req.headers);
       ctx.status = 201;
       ctx.body = { attachment: presentAttachment(row) };

@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { User } from '../../models/user.ts';
 import { presentUser } from '../../presenters/user.ts';
 import { visiblePresence } from '../../realtime/presence-audience.ts';
+import { searchQuery } from '../../schemas/names.ts';
 import { validate } from '../../schemas/validate.ts';
 import { requirePrincipal, type AppCustom, type AppState } from '../context.ts';
 
 const directorySchema = z.object({
-  query: z.string().max(200).default(''),
+  query: searchQuery,
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
