@@ -14,6 +14,9 @@ import { createSendQueue } from './send-queue.js';
 import { createIncoming } from './incoming.js';
 import { createSession } from './session.js';
 import { createUi } from './ui.js';
+import { createMessageActions } from './message-actions.js';
+import { createSearch } from './search.js';
+import { createChatSettings } from './chat-settings.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 
@@ -51,6 +54,9 @@ export function createActions(state, deps) {
   const incoming = createIncoming(state, { chats, people, receipts, typing, notifications });
   const session = createSession(state, { socket, people, chats, sendQueue, receipts, notifications });
   const ui = createUi(state, { people });
+  const messageActions = createMessageActions(state, { socket, history, ingest: incoming.ingest, notifyFailure: notifications.showToast });
+  const search = createSearch(state, { openChat: chats.openChat, jumpToMessage: messageActions.jumpToMessage });
+  const chatSettings = createChatSettings(state, { notifyFailure: notifications.showToast });
 
   /** Catches up after every (re)connect: the queue, receipts, and what changed while away. */
   /** @param {boolean} reconnect */
@@ -75,6 +81,10 @@ export function createActions(state, deps) {
     openDialog: ui.openDialog, toggleMembers: ui.toggleMembers,
     toggleBell: notifications.toggleBell, closeBell: notifications.closeBell, dismissToast: notifications.dismissToast,
     requestNotificationPermission: notifications.requestNotificationPermission,
+    ...messageActions,
+    openSearch: search.openSearch, closeSearch: search.closeSearch, setSearchQuery: search.setQuery,
+    setSearchScope: search.setScope, loadMoreResults: search.loadMore, openSearchResult: search.openResult,
+    setMuted: chatSettings.setMuted, setArchived: chatSettings.setArchived,
   };
 }
 

@@ -7,17 +7,27 @@ import { saveOutbox, loadOutbox } from '../outbox-storage.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 /** @typedef {import('../state.js').User} User */
-/** @typedef {{chatId: string, clientId: string, body: string, createdAt: string, attempts: number, timer?: any}} Queued */
+/** @typedef {import('../state.js').ReplyRef} ReplyRef */
+/** @typedef {{chatId: string, clientId: string, body: string, createdAt: string, replyTo?: ReplyRef|null, mentions?: string[], mentionAll?: 'all'|'here'|null, attempts: number, timer?: any}} Queued */
 
 const SEND_TIMEOUT_MS = 8000;
 const AUTO_RETRIES = 3;
 /** Error codes the server will answer the same way every time: retrying cannot help. */
 const PERMANENT = ['invalid_input', 'not_found', 'unauthorized'];
 
-/** @param {User} me @param {{chatId: string, clientId: string, body: string, createdAt: string}} q */
-const localCopy = (me, { chatId, clientId, body, createdAt }) => ({
+/** @param {User} me @param {import('../outbox-storage.js').QueuedMessage} q */
+const localCopy = (me, { chatId, clientId, body, createdAt, replyTo, mentions, mentionAll }) => ({
   id: '', chatId, seq: null, clientId, sender: { id: me.id, name: me.name }, kind: 'text', body,
-  attachments: [], createdAt, status: /** @type {const} */ ('sending'),
+  attachments: [], createdAt, replyTo: replyTo || null, mentions: mentions || [], mentionAll: mentionAll || null,
+  status: /** @type {const} */ ('sending'),
+});
+
+/** What message:send carries for a queued item. @param {Queued} item */
+const sendPayload = (item) => ({
+  chatId: item.chatId, clientId: item.clientId, body: item.body,
+  ...(item.replyTo ? { replyToId: item.replyTo.id } : {}),
+  ...(item.mentions && item.mentions.length ? { mentions: item.mentions } : {}),
+  ...(item.mentionAll ? { mentionAll: item.mentionAll } : {}),
 });
 
 /**
@@ -33,13 +43,18 @@ export function createSendQueue(state, { socket, typing }) {
     if (state.me.value) saveOutbox(state.me.value.id, [...outbox.values()]);
   }
 
-  /** @param {string} chatId @param {string} text @returns {boolean} whether it was queued */
-  function sendMessage(chatId, text) {
+  /**
+   * @param {string} chatId @param {string} text
+   * @param {{replyTo?: ReplyRef|null, mentions?: string[], mentionAll?: 'all'|'here'|null}} [extra] the message replied to, who is mentioned
+   * @returns {boolean} whether it was queued
+   */
+  function sendMessage(chatId, text, extra = {}) {
     const body = text.replace(/^\s*\n|\s+$/g, '');
     const me = state.me.value;
     if (!body.trim() || !me || !state.chats.value[chatId]) return false;
     if (body.length > MAX_BODY) return false;
-    const item = { chatId, clientId: newClientId(), body, createdAt: new Date().toISOString(), attempts: 0 };
+    const item = { chatId, clientId: newClientId(), body, createdAt: new Date().toISOString(), replyTo: extra.replyTo || null,
+      mentions: extra.mentions || [], mentionAll: extra.mentionAll || null, attempts: 0 };
     store.addLocalMessage(state, chatId, localCopy(me, item));
     outbox.set(item.clientId, item);
     persist();
@@ -56,7 +71,7 @@ export function createSendQueue(state, { socket, typing }) {
     store.patchLocalMessage(state, item.chatId, clientId, { status: 'sending', error: undefined });
     if (!socket.isConnected()) return; // flush() sends it on connect
     item.attempts += 1;
-    const res = await socket.emit('message:send', { chatId: item.chatId, clientId, body: item.body }, SEND_TIMEOUT_MS);
+    const res = await socket.emit('message:send', sendPayload(item), SEND_TIMEOUT_MS);
     if (!outbox.has(clientId)) return;
     if (res && res.ok) {
       outbox.delete(clientId);

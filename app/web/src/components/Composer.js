@@ -1,9 +1,13 @@
 // The message box: Enter sends, Shift+Enter breaks the line; typing is reported (throttled by the actions).
+// "@" offers the chat's members to mention; a reply being written shows its quote above the box.
 import { html } from 'htm/preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context.js';
 import { SendIcon, ClipIcon } from './icons.js';
 import { MAX_BODY } from '../limits.js';
+import { useMentions } from './MentionAutocomplete.js';
+import { ReplyBar } from './ReplyQuote.js';
+import { mentionsIn } from '../mentions.js';
 
 /** @param {{chatId: string}} p */
 export function Composer({ chatId }) {
@@ -11,6 +15,19 @@ export function Composer({ chatId }) {
   const text = state.drafts.value[chatId] || '';
   const ref = useRef(/** @type {HTMLTextAreaElement|null} */ (null));
   const tooLong = text.length > MAX_BODY;
+  const me = state.me.value;
+  const chat = state.chats.value[chatId] || null;
+  const mine = chat && me ? chat.members.find((m) => m.user.id === me.id) : null;
+  const mention = useMentions({
+    chat, myId: me ? me.id : '', textarea: ref,
+    canMentionAll: !!(me && (me.role === 'admin' || (mine && mine.role === 'owner'))),
+    setText: (next) => actions.setDraft(chatId, next),
+  });
+  const reply = state.replyDrafts.value[chatId] || null;
+
+  useEffect(() => {
+    if (reply && ref.current) ref.current.focus();
+  }, [reply && reply.id]);
 
   useEffect(() => {
     // Focus on wide screens only: on a phone it would pop the keyboard over the messages.
@@ -26,10 +43,14 @@ export function Composer({ chatId }) {
 
   function submit() {
     if (tooLong || !text.trim()) return;
-    if (actions.sendMessage(chatId, text)) actions.setDraft(chatId, '');
+    if (!actions.sendMessage(chatId, text, { replyTo: reply, ...mentionsIn(text, mention.picked) })) return;
+    actions.setDraft(chatId, '');
+    actions.cancelReply(chatId);
+    mention.reset();
   }
 
   return html`
+    ${reply ? html`<${ReplyBar} reply=${reply} onCancel=${() => actions.cancelReply(chatId)} />` : null}
     <form class="composer" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); submit(); }}>
       <div class="attach-slot">
         <button type="button" class="icon-btn" data-testid="attach-button" aria-label="Attach a file (coming soon)"
@@ -38,13 +59,26 @@ export function Composer({ chatId }) {
       <div class="composer-field">
         <textarea ref=${ref} rows="1" placeholder="Write a message…" aria-label="Message" data-testid="composer"
           value=${text} maxlength=${MAX_BODY + 1000}
-          onInput=${(/** @type {any} */ e) => { actions.setDraft(chatId, e.currentTarget.value); actions.typingInput(chatId); }}
+          onInput=${(/** @type {any} */ e) => {
+            actions.setDraft(chatId, e.currentTarget.value);
+            actions.typingInput(chatId);
+            mention.update(e.currentTarget.value, e.currentTarget.selectionStart ?? e.currentTarget.value.length);
+          }}
+          onClick=${(/** @type {any} */ e) => mention.update(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)}
+          aria-expanded=${mention.open} aria-autocomplete="list"
           onKeyDown=${(/** @type {KeyboardEvent} */ e) => {
+            if (mention.onKeyDown(e)) return;
+            if (e.key === 'Escape' && reply) {
+              e.preventDefault();
+              actions.cancelReply(chatId);
+              return;
+            }
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
               e.preventDefault();
               submit();
             }
           }}></textarea>
+        ${mention.popup}
         ${tooLong ? html`<span class="too-long" role="alert">${text.length - MAX_BODY} characters over the limit</span>` : null}
       </div>
       <button type="submit" class="send-btn" data-testid="send-button" aria-label="Send" disabled=${!text.trim() || tooLong}>

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 
 /** @param {string} d */
-const icon = (d) => (/** @type {{size?: number}} */ { size = 20 } = {}) => html`
+export const icon = (d) => (/** @type {{size?: number}} */ { size = 20 } = {}) => html`
   <svg width=${size} height=${size} viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"
     stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d=${d} /></svg>`;
 
