@@ -94,7 +94,8 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     : new MemoryPresence(bus);
   await presence.start();
   const metrics = createMetrics();
-  const writer = new MessageWriter(knex, bus, logger, metrics);
+  const settings = new SettingsService(knex);
+  const writer = new MessageWriter(knex, bus, logger, metrics, settings);
   const services: Services = {
     config,
     logger,
@@ -113,7 +114,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     presence,
     redis,
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
-    settings: new SettingsService(knex),
+    settings,
     jobs: new JobScheduler(knex, logger),
   };
   attachRealtime(io, services);

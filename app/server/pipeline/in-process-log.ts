@@ -1,5 +1,6 @@
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { rejectionError } from '../policies/authorize.ts';
 import { BatchingQueue, type Settled } from './batching-queue.ts';
 import type { LogRecord } from './log-record.ts';
 import type { AppendResult, MessageLog } from './message-log.ts';
@@ -19,8 +20,8 @@ export class InProcessLog implements MessageLog {
         const outcomes = await writer.writeBatch(records);
         return outcomes.map((outcome) =>
           outcome.status === 'rejected'
-            ? { ok: false, error: new AppError(outcome.code === 'forbidden' ? 403 : 404, outcome.code, outcome.message) }
-            : { ok: true, value: { seq: outcome.seq } },
+            ? { ok: false, error: rejectionError(outcome.code, outcome.message) }
+            : { ok: true, value: outcome.status === 'unchanged' ? {} : { seq: outcome.seq } },
         );
       } catch (error) {
         logger.error({ err: error, size: records.length }, 'message batch failed; senders will retry');
