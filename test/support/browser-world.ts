@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openApp, openSignedIn, type OpenOptions, type Session } from './browser.ts';
 import { useTestServer, type ServerFixture } from './server-fixture.ts';
-import type { TestUser } from './test-server.ts';
+import type { TestServerOptions, TestUser } from './test-server.ts';
 
 export interface BrowserWorld<Key extends string> {
   readonly server: ServerFixture;
@@ -22,10 +22,14 @@ export interface BrowserWorld<Key extends string> {
 /**
  * Registers the hooks in the calling scope: starts a server, launches Chromium and creates one
  * account per entry of `people` (key -> display name), in that order. Hooks the suite registers
- * afterwards run once all of them exist, and before anything is closed.
+ * afterwards run once all of them exist, and before anything is closed. `serverOptions` configure
+ * the server (for example a Kafka log and a replica's roles).
  */
-export function useBrowserWorld<Key extends string = never>(people: Readonly<Record<Key, string>> = {} as Record<Key, string>): BrowserWorld<Key> {
-  const server = useTestServer();
+export function useBrowserWorld<Key extends string = never>(
+  people: Readonly<Record<Key, string>> = {} as Record<Key, string>,
+  serverOptions: TestServerOptions = {},
+): BrowserWorld<Key> {
+  const server = useTestServer(serverOptions);
   let launched: Browser | undefined;
   let users: Record<Key, TestUser> | undefined;
   const sessions: Session[] = [];

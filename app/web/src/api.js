@@ -87,8 +87,8 @@ export const api = {
   read: (chatId, seq) => request('POST', `/api/chats/${encodeURIComponent(chatId)}/read`, { seq }),
   /** @param {string} chatId @param {{muted?: boolean, archived?: boolean}} settings */
   setMembership: (chatId, settings) => request('PATCH', `/api/chats/${encodeURIComponent(chatId)}/membership`, settings),
-  /** @param {string} messageId @param {string} body */
-  editMessage: (messageId, body) => request('PATCH', `/api/messages/${encodeURIComponent(messageId)}`, { body }),
+  /** @param {string} messageId @param {string} body @param {string[]} mentions */
+  editMessage: (messageId, body, mentions) => request('PATCH', `/api/messages/${encodeURIComponent(messageId)}`, { body, mentions }),
   /** @param {string} messageId */
   deleteMessage: (messageId) => request('DELETE', `/api/messages/${encodeURIComponent(messageId)}`),
   /** @param {string} messageId @param {string} emoji @param {boolean} add */

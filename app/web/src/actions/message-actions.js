@@ -5,6 +5,7 @@ import { batch } from '@preact/signals-core';
 import { api } from '../api.js';
 import * as store from '../store.js';
 import { MAX_BODY } from '../limits.js';
+import { mentionsIn } from '../mentions.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 /** @typedef {import('../state.js').Message} Message */
@@ -65,7 +66,12 @@ export function createMessageActions(state, { socket, history, ingest, notifyFai
     cancelEdit();
     // Shown at once; the server's copy (same body, its editedAt) replaces it.
     store.patchMessage(state, chatId, messageId, { body, editedAt: before.editedAt || new Date().toISOString() });
-    const res = await perform('message:edit', { messageId, body }, () => api.editMessage(messageId, body));
+    // The people mentioned before stay mentioned while their "@Name" is still in the text.
+    const users = state.users.value;
+    const previous = (before.mentions || []).filter((id) => users[id]).map((id) => ({ id, name: users[id].name }));
+    const found = mentionsIn(body, previous);
+    const mentions = [...found.mentions, ...(found.mentionAll ? [found.mentionAll] : [])];
+    const res = await perform('message:edit', { messageId, body, mentions }, () => api.editMessage(messageId, body, mentions));
     if (res.ok && res.message) ingest(chatId, [res.message], true);
     if (res.ok) return;
     store.patchMessage(state, chatId, messageId, { body: before.body, editedAt: before.editedAt });

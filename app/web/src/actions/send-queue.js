@@ -26,9 +26,11 @@ const localCopy = (me, { chatId, clientId, body, createdAt, replyTo, mentions, m
 const sendPayload = (item) => ({
   chatId: item.chatId, clientId: item.clientId, body: item.body,
   ...(item.replyTo ? { replyToId: item.replyTo.id } : {}),
-  ...(item.mentions && item.mentions.length ? { mentions: item.mentions } : {}),
-  ...(item.mentionAll ? { mentionAll: item.mentionAll } : {}),
+  ...(mentionList(item).length ? { mentions: mentionList(item) } : {}),
 });
+
+/** Mentions as message:send takes them: the people's ids, and "all" or "here". @param {Queued} item */
+const mentionList = (item) => [...(item.mentions || []), ...(item.mentionAll ? [item.mentionAll] : [])];
 
 /**
  * @param {AppState} state

@@ -96,7 +96,7 @@ export function MentionList({ options, active, onPick }) {
         if (ta) onPick(o, ta);
       }}>
       ${o.group ? html`<span class="mention-group-icon">@</span>` : html`<${Avatar} id=${o.id} name=${o.name} size=${24} />`}
-      <span>${o.group ? '@' + o.name : o.name}</span>
+      <span data-testid="mention-name">${o.group ? '@' + o.name : o.name}</span>
       ${o.group ? html`<span class="muted small">${o.name === 'all' ? 'everyone in the group' : 'everyone online'}</span>` : null}
     </li>`)}
   </ul>`;

@@ -58,6 +58,9 @@ export function MessageList({ chat }) {
     } else if (firstKey !== s.firstKey && s.firstKey) {
       // Older messages were put on top: keep what the reader was looking at in place.
       el.scrollTop = s.top + (el.scrollHeight - s.height);
+    } else if (s.atBottom && el.scrollHeight !== s.height) {
+      // A message at the bottom grew (a reaction, an edit): stay at the bottom.
+      el.scrollTop = el.scrollHeight;
     }
     s.chatId = chat.id;
     s.firstKey = firstKey;
@@ -193,10 +196,10 @@ function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetr
           <time datetime=${m.createdAt} title=${new Date(m.createdAt).toLocaleString()}>${formatTime(m.createdAt)}</time>
           ${st ? html`<${Status} status=${st.status} />` : null}
         </span>
+        ${!editing ? html`<${MessageMenu} message=${m} chat=${chat} open=${menuOpen} onClose=${() => setMenuOpen(false)} />` : null}
       </div>
       ${!m.deletedAt ? html`<${ReactionChips} reactions=${reactionsOf(m, myId)} nameOf=${nameOf}
         onToggle=${(/** @type {string} */ emoji) => actions.toggleReaction(chat.id, m.id, emoji)} />` : null}
-      ${!editing ? html`<${MessageMenu} message=${m} chat=${chat} open=${menuOpen} onClose=${() => setMenuOpen(false)} />` : null}
       ${st && st.status === 'failed' ? html`
         <div class="failed-row" role="alert" data-testid="failed-row">
           <span data-testid="failed-reason">Not sent${m.error ? ': ' + m.error : '.'}</span>
