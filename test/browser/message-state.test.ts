@@ -18,7 +18,7 @@ interface Person { id: string; name: string }
 interface Modules {
   'state.js': { createAppState(): State };
   'store.js': {
-    mergeMessages(state: State, chatId: string, list: Msg[]): Msg[];
+    mergeMessages(state: State, chatId: string, list: Msg[], page?: boolean): Msg[];
     addLocalMessage(state: State, chatId: string, m: Msg): void;
     confirmLocalMessage(state: State, chatId: string, clientId: string, id: string, seq?: number): void;
     patchEntry(state: State, chatId: string, patch: { loaded?: boolean; hasMoreBefore?: boolean }): void;
@@ -37,7 +37,7 @@ interface Modules {
     splitMentions(text: string, people: Person[], group?: string | null): Array<{ text: string; mention?: string }>;
   };
   'notices.js': { noticeText(event: { type: string; actorId: string; userIds: string[]; name?: string; archived?: boolean } | null, fallback: string, nameOf: (id: string) => string): string };
-  'search-snippets.js': { highlightParts(snippet: string, query: string): Array<{ text: string; hit: boolean }> };
+  'search-snippets.js': { highlightParts(snippet: string, highlights: Array<[number, number]> | undefined, query: string): Array<{ text: string; hit: boolean }> };
 }
 
 // Plain JS modules served to the browser; imported by URL so the TypeScript checker leaves them be.
@@ -82,6 +82,8 @@ describe('changes to messages', () => {
     expect(mergeMessages(state, 'c1', [msg(53, { updateSeq: 54 })]).map((m) => m.seq)).toEqual([53]);
     // A chat with nothing loaded takes no changed old message either.
     expect(mergeMessages(state, 'c2', [msg(3, { chatId: 'c2', updateSeq: 9 })])).toEqual([]);
+    // A page of history is a stretch without holes: its changed messages are shown, changed.
+    expect(mergeMessages(state, 'c2', [msg(3, { chatId: 'c2', updateSeq: 9 }), msg(4, { chatId: 'c2' })], true).map((m) => m.seq)).toEqual([3, 4]);
   });
 
   it('moves the chat preview when its last message is edited or deleted', async () => {
@@ -191,15 +193,17 @@ describe('membership notices', () => {
 });
 
 describe('search snippets', () => {
-  it('highlights the server’s marks, or else the query’s words, and never passes markup through', async () => {
+  it('highlights at the server’s offsets, or else the query’s words, and never passes markup through', async () => {
     const { highlightParts } = await web('search-snippets.js');
-    expect(highlightParts('the <b>quarterly</b> report', 'x')).toEqual([
-      { text: 'the ', hit: false }, { text: 'quarterly', hit: true }, { text: ' report', hit: false },
+    expect(highlightParts('the quarterly report, quarterly', [[22, 31], [4, 13]], 'x')).toEqual([
+      { text: 'the ', hit: false }, { text: 'quarterly', hit: true }, { text: ' report, ', hit: false }, { text: 'quarterly', hit: true },
     ]);
-    expect(highlightParts('Quarterly numbers, quarterly goals', 'quarterly')).toEqual([
+    // Offsets beyond the text are clipped, overlapping ones merged into what is already marked.
+    expect(highlightParts('short', [[2, 99], [3, 4]], 'x')).toEqual([{ text: 'sh', hit: false }, { text: 'ort', hit: true }]);
+    expect(highlightParts('Quarterly numbers, quarterly goals', [], 'quarterly')).toEqual([
       { text: 'Quarterly', hit: true }, { text: ' numbers, ', hit: false }, { text: 'quarterly', hit: true }, { text: ' goals', hit: false },
     ]);
-    expect(highlightParts('<img src=x onerror=1> (a+b)', 'a+b')).toEqual([
+    expect(highlightParts('<img src=x onerror=1> (a+b)', undefined, 'a+b')).toEqual([
       { text: '<img src=x onerror=1> (', hit: false }, { text: 'a+b', hit: true }, { text: ')', hit: false },
     ]);
   });

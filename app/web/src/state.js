@@ -11,7 +11,7 @@ import { signal, computed } from '@preact/signals-core';
  * @typedef {{emoji: string, count: number, me: boolean, userIds?: string[]}} Reaction
  * @typedef {{id: string, sender: {id: string, name: string}|null, excerpt: string}} ReplyRef
  * @typedef {{type: string, actorId: string, userIds: string[], name?: string, archived?: boolean}} SystemEvent
- * @typedef {{message: Message, chat: {id: string, name: string, kind: string}, snippet: string}} SearchResult
+ * @typedef {{message: Message, chat: {id: string, name: string, kind: string}, snippet: string, highlights?: Array<[number, number]>}} SearchResult
  * @typedef {{open: boolean, query: string, chatId: string|null, results: SearchResult[], nextCursor: string|null,
  *   status: 'idle'|'loading'|'done'|'error', error: string}} SearchView
  * @typedef {{id: string, kind: 'direct'|'group', name: string, members: Member[], lastSeq: number,

@@ -114,11 +114,12 @@ const sameContent = (a, b) => a.body === b.body && a.editedAt === b.editedAt && 
  * Merges server messages into a chat's list: one entry per id, ordered by seq, a newer version of a
  * known message replaces it in place, and a local (optimistic) entry disappears as soon as the
  * server copy with its sender and clientId is present. A change to a message older than what is
- * loaded is not inserted: history brings that message, already changed, when it is scrolled to.
- * @param {AppState} state @param {string} chatId @param {Message[]} incoming
+ * loaded is not inserted (unless `page` says the list is a page of history, which is a stretch with
+ * no holes): history brings that message, already changed, when it is scrolled to.
+ * @param {AppState} state @param {string} chatId @param {Message[]} incoming @param {boolean} [page]
  * @returns {Message[]} the messages that were not known before
  */
-export function mergeMessages(state, chatId, incoming) {
+export function mergeMessages(state, chatId, incoming, page = false) {
   const entry = entryOf(state, chatId);
   /** @type {Map<string, Message>} */
   const byId = new Map();
@@ -133,7 +134,7 @@ export function mergeMessages(state, chatId, incoming) {
     if (!m || !m.id) continue;
     const before = byId.get(m.id);
     if (!before) {
-      if ((m.updateSeq || 0) > (m.seq || 0) && !(m.seq > oldest)) continue;
+      if (!page && (m.updateSeq || 0) > (m.seq || 0) && !(m.seq > oldest)) continue;
       fresh.push(m);
       byId.set(m.id, m);
       changed = true;

@@ -18,7 +18,7 @@ export function createHistory(state) {
       const page = await api.messages(chatId, { limit: PAGE });
       const list = page.messages || [];
       batch(() => {
-        store.mergeMessages(state, chatId, list);
+        store.mergeMessages(state, chatId, list, true);
         store.patchEntry(state, chatId, { loaded: true, hasMoreBefore: !!page.hasMore });
       });
       // Messages that arrived live before this page may sit beyond a hole: fill it.
@@ -44,7 +44,7 @@ export function createHistory(state) {
     try {
       const page = await api.messages(chatId, { beforeSeq: oldest.seq, limit: PAGE });
       batch(() => {
-        store.mergeMessages(state, chatId, page.messages || []);
+        store.mergeMessages(state, chatId, page.messages || [], true);
         store.patchEntry(state, chatId, { loadingOlder: false, hasMoreBefore: !!page.hasMore && (page.messages || []).length > 0 });
       });
     } catch {
@@ -68,7 +68,7 @@ export function createHistory(state) {
         const page = await api.messages(chatId, { beforeSeq: oldest.seq, limit: JUMP_PAGE });
         const list = page.messages || [];
         batch(() => {
-          store.mergeMessages(state, chatId, list);
+          store.mergeMessages(state, chatId, list, true);
           store.patchEntry(state, chatId, { hasMoreBefore: !!page.hasMore && list.length > 0 });
         });
       } catch {

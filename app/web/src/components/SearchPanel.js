@@ -36,7 +36,7 @@ export function SearchPanel() {
           <span class="chat-time muted small">${formatListTime(r.message.createdAt)}</span>
         </span>
         <span class="search-result-sender" style=${'--hue:' + hueOf(r.message.sender ? r.message.sender.id : '')}>${r.message.sender ? r.message.sender.name : ''}</span>
-        <span class="search-snippet" data-testid="search-snippet">${highlightParts(r.snippet || r.message.body || '', view.query)
+        <span class="search-snippet" data-testid="search-snippet">${highlightParts(r.snippet || r.message.body || '', r.snippet ? r.highlights : undefined, view.query)
           .map((p, i) => p.hit ? html`<mark key=${i}>${p.text}</mark>` : p.text)}</span>
       </button>`)}
       ${view.status === 'done' && !view.results.length ? html`<p class="empty-list" data-testid="search-empty">No messages match “${view.query}”.</p>` : null}
