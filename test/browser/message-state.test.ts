@@ -189,6 +189,8 @@ describe('membership notices', () => {
     expect(noticeText({ type: 'chat.renamed', actorId: 'u2', userIds: [], name: 'Falcon' }, '', nameOf)).toBe('Bob Stone renamed the group to “Falcon”');
     expect(noticeText({ type: 'chat.archived', actorId: 'u2', userIds: [], archived: false }, '', nameOf)).toBe('Bob Stone reopened the group');
     expect(noticeText(null, 'Alice created the group', nameOf)).toBe('Alice created the group');
+    // Someone this client does not know: the stored sentence instead of a blank.
+    expect(noticeText({ type: 'member.added', actorId: 'u2', userIds: ['u9'] }, 'Bob added Zed', (id) => names[id] ?? '')).toBe('Bob added Zed');
   });
 });
 

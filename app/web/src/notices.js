@@ -13,12 +13,14 @@ function listOf(names) {
 
 /**
  * @param {SystemEvent|null|undefined} event @param {string} fallback the stored sentence (older notices)
- * @param {(userId: string) => string} nameOf the current name of a user ("You" for oneself)
+ * @param {(userId: string) => string} nameOf the current name of a user ("You" for oneself), "" when unknown
  */
 export function noticeText(event, fallback, nameOf) {
   if (!event || !event.type) return fallback;
   const actor = nameOf(event.actorId);
   const users = (event.userIds || []).map(nameOf);
+  // Someone this client does not know (not in the directory it loaded): the stored sentence names them.
+  if (fallback && (!actor || users.some((n) => !n))) return fallback;
   switch (event.type) {
     case 'member.added':
       return `${actor} added ${listOf(users)}`;

@@ -165,10 +165,11 @@ function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetr
   const { state, actions } = useApp();
   const [menuOpen, setMenuOpen] = useState(false);
   const users = state.users.value;
-  /** Names as they are now, not as they were when the message was written. @param {string} id */
-  const nameOf = (id) => (id === myId ? 'You' : (users[id] && users[id].name) || (chat.members.find((x) => x.user.id === id) || { user: { name: 'Someone' } }).user.name);
+  // Names as they are now, not as they were when the message was written.
+  const knownName = (/** @type {string} */ id) => (id === myId ? 'You' : (users[id] && users[id].name) || (chat.members.find((x) => x.user.id === id) || { user: { name: '' } }).user.name);
+  const nameOf = (/** @type {string} */ id) => knownName(id) || 'Someone';
   if (m.kind === 'system') {
-    return html`<div class="system-message" data-testid="message" data-seq=${m.seq} data-id=${m.id || ''}>${noticeText(m.event, m.body || '', nameOf)}</div>`;
+    return html`<div class="system-message" data-testid="message" data-seq=${m.seq} data-id=${m.id || ''}>${noticeText(m.event, m.body || '', knownName)}</div>`;
   }
   const own = m.sender.id === myId;
   const st = own ? ownMessageStatus(m, chat, myId) : null;
@@ -176,7 +177,7 @@ function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetr
   const mentioned = (m.mentions || []).map((id) => ({ id, name: id === myId ? (state.me.value ? state.me.value.name : '') : nameOf(id) }));
   const mentionsMe = !own && ((m.mentions || []).includes(myId) || !!m.mentionAll);
   const cls = ['msg', own ? 'own' : 'other', first ? 'first' : '', last ? 'last' : '', st ? 'is-' + st.status : '',
-    mentionsMe ? 'mentions-me' : '', flash ? 'is-flash' : '', m.deletedAt ? 'is-deleted' : ''].join(' ');
+    mentionsMe ? 'mentions-me' : '', flash ? 'is-flash' : '', m.deletedAt ? 'is-deleted' : m.editedAt ? 'is-edited' : ''].join(' ');
   return html`
     <div class=${cls} data-testid="message" data-seq=${m.seq == null ? '' : m.seq} data-id=${m.id || ''}
       data-client-id=${m.clientId || ''} data-own=${own ? 'true' : 'false'} data-deleted=${m.deletedAt ? 'true' : 'false'}
