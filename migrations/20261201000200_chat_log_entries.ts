@@ -38,6 +38,8 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('message_id').notNullable().references('messages.id').onDelete('CASCADE');
     t.uuid('user_id').notNullable().references('users.id').onDelete('CASCADE');
     t.text('emoji').notNullable();
+    // The seq of the entry that added it: reactions are listed in log order, identically everywhere.
+    t.bigInteger('seq').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['message_id', 'user_id', 'emoji']);
   });

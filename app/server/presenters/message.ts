@@ -33,10 +33,11 @@ export interface SystemEvent {
   archived?: boolean;
 }
 
-/** Who reacted with one emoji, in the order they did. */
+/** Who reacted with one emoji, in log order; `seqs` are the entries that added each reaction. */
 export interface ReactionGroup {
   emoji: string;
   userIds: string[];
+  seqs: number[];
 }
 
 export interface ReplyPreview {

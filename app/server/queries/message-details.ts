@@ -17,20 +17,20 @@ export async function withDetails<T extends MessageRecord>(knex: Knex, records: 
   return records;
 }
 
-/** Reaction groups per message, emoji in the order they first appeared, reactors in order. */
+/** Reaction groups per message: emoji by their earliest reaction still there, reactors in log order. */
 export async function reactionsOf(knex: Knex, messageIds: string[]): Promise<Map<string, ReactionGroup[]>> {
   const byMessage = new Map<string, ReactionGroup[]>();
   if (messageIds.length === 0) return byMessage;
-  const result = await knex.raw<{ rows: { messageId: string; emoji: string; userIds: string[] }[] }>(
-    `SELECT message_id AS "messageId", emoji, array_agg(user_id ORDER BY created_at, user_id) AS "userIds"
+  const result = await knex.raw<{ rows: { messageId: string; emoji: string; userIds: string[]; seqs: number[] }[] }>(
+    `SELECT message_id AS "messageId", emoji, array_agg(user_id ORDER BY seq) AS "userIds", array_agg(seq ORDER BY seq) AS seqs
        FROM reactions WHERE message_id = ANY(?::uuid[])
       GROUP BY message_id, emoji
-      ORDER BY message_id, min(created_at), emoji`,
+      ORDER BY message_id, min(seq)`,
     [messageIds],
   );
   for (const row of result.rows) {
     const list = byMessage.get(row.messageId) ?? [];
-    list.push({ emoji: row.emoji, userIds: row.userIds });
+    list.push({ emoji: row.emoji, userIds: row.userIds, seqs: row.seqs.map(Number) });
     byMessage.set(row.messageId, list);
   }
   return byMessage;

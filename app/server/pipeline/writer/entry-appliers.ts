@@ -165,14 +165,22 @@ function applyReaction(record: ReactionRecord, { batch, chat, seq }: ApplyContex
   const present = group?.userIds.includes(record.actorId) ?? false;
   if (present === add) return { status: 'unchanged' };
   if (add) {
-    if (group) group.userIds.push(record.actorId);
-    else if (message.reactions.length >= MAX_REACTION_EMOJI) return refused(refuse('invalid_input', `A message has at most ${MAX_REACTION_EMOJI} different reactions.`));
-    else message.reactions.push({ emoji: record.emoji, userIds: [record.actorId] });
+    if (group) {
+      group.userIds.push(record.actorId);
+      group.seqs.push(seq);
+    } else if (message.reactions.length >= MAX_REACTION_EMOJI) {
+      return refused(refuse('invalid_input', `A message has at most ${MAX_REACTION_EMOJI} different reactions.`));
+    } else {
+      message.reactions.push({ emoji: record.emoji, userIds: [record.actorId], seqs: [seq] });
+    }
   } else {
-    group!.userIds = group!.userIds.filter((id) => id !== record.actorId);
-    if (group!.userIds.length === 0) message.reactions = message.reactions.filter((g) => g !== group);
+    const at = group!.userIds.indexOf(record.actorId);
+    group!.userIds.splice(at, 1);
+    group!.seqs.splice(at, 1);
+    // Emoji are listed by their earliest reaction still there, as the history query lists them.
+    message.reactions = message.reactions.filter((g) => g.userIds.length > 0).sort((a, b) => a.seqs[0]! - b.seqs[0]!);
   }
-  batch.react(message.id, record.actorId, record.emoji, add);
+  batch.react(message.id, record.actorId, record.emoji, add, seq);
   batch.touch(message, seq);
   return { status: 'written', message };
 }

@@ -25,7 +25,7 @@ export interface WrittenEntry {
   snapshot: HeldMessage;
 }
 
-type ReactionOp = { messageId: string; userId: string; emoji: string; add: boolean };
+type ReactionOp = { messageId: string; userId: string; emoji: string; add: boolean; seq: number };
 
 // Rows per INSERT statement: 15 columns each stays far below PostgreSQL's 65,535 parameters.
 const INSERT_CHUNK = 1000;
@@ -105,8 +105,8 @@ export class WriterBatch {
     for (const key of this.reactionOps.keys()) if (key.startsWith(`${message.id}|`)) this.reactionOps.delete(key);
   }
 
-  react(messageId: string, userId: string, emoji: string, add: boolean): void {
-    this.reactionOps.set(`${messageId}|${userId}|${emoji}`, { messageId, userId, emoji, add });
+  react(messageId: string, userId: string, emoji: string, add: boolean, seq: number): void {
+    this.reactionOps.set(`${messageId}|${userId}|${emoji}`, { messageId, userId, emoji, add, seq });
   }
 
   record(entry: WrittenEntry): void {
@@ -157,10 +157,10 @@ export class WriterBatch {
     const removes = ops.filter((op) => !op.add);
     if (adds.length > 0) {
       await trx.raw(
-        `INSERT INTO reactions (message_id, user_id, emoji, created_at)
-         SELECT v.message_id, v.user_id, v.emoji, ?::timestamptz FROM unnest(?::uuid[], ?::uuid[], ?::text[]) AS v(message_id, user_id, emoji)
-         ON CONFLICT DO NOTHING`,
-        [now, adds.map((op) => op.messageId), adds.map((op) => op.userId), adds.map((op) => op.emoji)],
+        `INSERT INTO reactions (message_id, user_id, emoji, seq, created_at)
+         SELECT v.message_id, v.user_id, v.emoji, v.seq, ?::timestamptz FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::bigint[]) AS v(message_id, user_id, emoji, seq)
+         ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET seq = EXCLUDED.seq`,
+        [now, adds.map((op) => op.messageId), adds.map((op) => op.userId), adds.map((op) => op.emoji), adds.map((op) => op.seq)],
       );
     }
     if (removes.length > 0) {
@@ -257,5 +257,5 @@ function entryData(record: LogRecord): Record<string, unknown> {
 }
 
 export function snapshotOf(message: HeldMessage): HeldMessage {
-  return { ...message, mentions: [...(message.mentions ?? [])], reactions: message.reactions.map((g) => ({ emoji: g.emoji, userIds: [...g.userIds] })) };
+  return { ...message, mentions: [...(message.mentions ?? [])], reactions: message.reactions.map((g) => ({ emoji: g.emoji, userIds: [...g.userIds], seqs: [...g.seqs] })) };
 }
