@@ -31,7 +31,11 @@ export function createIncoming(state, { chats, people, receipts, typing, notific
     if (!state.chats.value[chatId]) void chats.refreshChats();
     const fresh = store.mergeMessages(state, chatId, list);
     for (const m of list) store.applyUpdateToChat(state, m);
-    if (!fresh.length) return;
+    if (!fresh.length) {
+      // A change seen in the open chat is read too, so the read watermark reaches the log's end.
+      if (list.length && isOpenAndVisible(chatId)) void receipts.markReadIfVisible();
+      return;
+    }
     const open = isOpenAndVisible(chatId);
     let maxSeq = 0;
     batch(() => {
