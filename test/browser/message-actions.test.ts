@@ -196,6 +196,60 @@ describe('acting on messages in two browsers', () => {
   });
 });
 
+describe('a change missed on the socket', () => {
+  const { server, open } = useBrowserWorld();
+
+  it('is fetched over REST (afterSeq) when the next entry skips its seq, and applied in place; one that arrives is no gap', async () => {
+    const alice = await server.createUser({ name: 'Alice Martin' });
+    const bob = await server.createUser({ name: 'Bob Stone' });
+    const chatId = await createGroup(server.url, alice.token, 'Lossy', [bob.user.id]);
+    // Bob's socket passes through a proxy that can lose message:updated frames while connected.
+    let dropping = false;
+    const dropped: string[] = [];
+    const b = await open(bob, {
+      setup: (context) => context.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const upstream = ws.connectToServer();
+        upstream.onMessage((frame) => {
+          if (dropping && typeof frame === 'string' && frame.startsWith('42["message:updated"')) {
+            dropped.push(frame);
+            return;
+          }
+          ws.send(frame);
+        });
+      }),
+    });
+    await chatItem(b.page, 'Lossy').click();
+    const bot = await connectBot(server.url, alice.token);
+    const { id } = await sendViaSocket(bot, chatId, 'React to this');
+    await poll(() => bubble(b.page, 'React to this').count()).toBe(1);
+
+    dropping = true;
+    expect(await bot.timeout(10_000).emitWithAck('reaction:add', { messageId: id, emoji: '🚀' })).toMatchObject({ ok: true });
+    expect(await bot.timeout(10_000).emitWithAck('message:edit', { messageId: id, body: 'React to this, please' })).toMatchObject({ ok: true });
+    await poll(() => dropped.length).toBe(2);
+    dropping = false;
+    expect(await b.page.getByTestId('reaction-chip').count()).toBe(0);
+
+    const gapFetch = b.page.waitForRequest((req) => /\/api\/chats\/[^/]+\/messages\?.*afterSeq=/.test(req.url()));
+    await sendViaSocket(bot, chatId, 'and one more');
+    await gapFetch;
+    await poll(() => messageBodies(b.page)).toEqual(['React to this, please', 'and one more']);
+    await poll(() => bubble(b.page, 'React to this, please').getByTestId('reaction-chip').getAttribute('data-emoji')).toBe('🚀');
+    await poll(() => bubble(b.page, 'React to this, please').getByTestId('edited-marker').count()).toBe(1);
+
+    // Changes that do arrive move the watermark like new messages: the next message is no gap.
+    const fetches: string[] = [];
+    b.page.on('request', (req) => { if (/afterSeq=/.test(req.url())) fetches.push(req.url()); });
+    expect(await bot.timeout(10_000).emitWithAck('reaction:add', { messageId: id, emoji: '👀' })).toMatchObject({ ok: true });
+    await poll(() => bubble(b.page, 'React to this, please').getByTestId('reaction-chip').count()).toBe(2);
+    await sendViaSocket(bot, chatId, 'no gap here');
+    await poll(() => messageBodies(b.page).then((x) => x.at(-1))).toBe('no gap here');
+    expect(fetches).toEqual([]);
+    bot.disconnect();
+    expect(b.errors).toEqual([]);
+  });
+});
+
 // Each run gets its own topic, group and Redis database, so nothing is shared with other suites.
 const suffix = randomBytes(4).toString('hex');
 const redisUrl = new URL(inject('redisUrl'));
