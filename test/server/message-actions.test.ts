@@ -180,6 +180,42 @@ describe('acting on messages: refusals', () => {
   });
 });
 
+describe('mentions', () => {
+  it('notify the mentioned even in a muted chat, count on the chat list until read, and @all reaches everyone', async () => {
+    const [alice, bob, carol] = [await server.createUser({ name: 'Alice' }), await server.createUser({ name: 'Bob' }), await server.createUser({ name: 'Carol' })];
+    const chatId = await group(alice, [bob, carol]);
+    expect((await server.api(bob.token).patch(`/api/chats/${chatId}/membership`, { muted: true })).status).toBe(200);
+    const [aliceSocket, bobSocket, carolSocket] = [await server.connect(alice), await server.connect(bob), await server.connect(carol)];
+    const outsider = await server.createUser();
+    const toBob = await send(aliceSocket, chatId, 'hey Bob', { mentions: [bob.user.id, outsider.user.id, bob.user.id] });
+    await carolSocket.waitFor(() => carolSocket.received('notification').length === 1, 'carol notified');
+    await bobSocket.waitFor(() => bobSocket.received('notification').length === 1, 'bob notified although muted');
+    expect(bobSocket.received('notification')[0]).toMatchObject({ chatId, messageId: toBob, mention: true });
+    expect(carolSocket.received('notification')[0]).toMatchObject({ chatId, messageId: toBob, mention: false });
+    const plain = await send(aliceSocket, chatId, 'nobody in particular');
+    const everyone = await send(aliceSocket, chatId, 'everyone, look', { mentions: ['all'] });
+    await bobSocket.waitFor(() => bobSocket.received('notification').length === 2, 'bob notified of @all');
+    await carolSocket.waitFor(() => carolSocket.received('notification').length === 3, 'carol notified of all three');
+    expect(bobSocket.received('notification').map((n: { messageId: string }) => n.messageId)).toEqual([toBob, everyone]);
+    expect(carolSocket.received('notification').map((n: { mention: boolean }) => n.mention)).toEqual([false, false, true]);
+    expect(aliceSocket.received('notification')).toHaveLength(0);
+
+    const history = (await server.api(bob.token).get(`/api/chats/${chatId}/messages`)).body.messages as PresentedMessage[];
+    expect(history.find((m) => m.id === toBob)).toMatchObject({ mentions: [bob.user.id], mentionAll: null });
+    expect(history.find((m) => m.id === everyone)).toMatchObject({ mentions: [], mentionAll: 'all' });
+    const countFor = async (user: TestUser) => ((await server.api(user.token).get('/api/chats')).body.chats as { id: string; mentionCount: number }[]).find((c) => c.id === chatId)!.mentionCount;
+    expect([await countFor(alice), await countFor(bob), await countFor(carol)]).toEqual([0, 2, 1]);
+    // A deleted mention no longer counts; reading past the others clears the badge.
+    expect((await server.api(alice.token).delete(`/api/messages/${toBob}`)).status).toBe(204);
+    expect(await countFor(bob)).toBe(1);
+    const seq = (history.find((m) => m.id === plain)!).seq;
+    expect((await server.api(bob.token).post(`/api/chats/${chatId}/read`, { seq })).status).toBe(204);
+    expect(await countFor(bob)).toBe(1);
+    expect((await server.api(bob.token).post(`/api/chats/${chatId}/read`, { seq: seq + 1 })).status).toBe(204);
+    expect(await countFor(bob)).toBe(0);
+  });
+});
+
 describe('acting on messages: everyone sees the same log', () => {
   async function scenario(kind: 'direct' | 'group') {
     const [alice, bob, carol] = [await server.createUser({ name: 'Alice' }), await server.createUser({ name: 'Bob' }), await server.createUser({ name: 'Carol' })];

@@ -11,6 +11,8 @@ export interface ChatView {
   createdAt: Date;
   members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean; archived: boolean }[];
   lastMessage: MessageRecord | null;
+  /** Unread mentions by member id (members without any are absent). */
+  mentionCounts?: Map<string, number>;
 }
 
 export interface PresentedChat {
@@ -23,6 +25,8 @@ export interface PresentedChat {
   readSeq: number;
   deliveredSeq: number;
   unreadCount: number;
+  /** Unread messages that mention the viewer (or everyone): the chat list's mention badge. */
+  mentionCount: number;
   muted: boolean;
   archived: boolean;
   createdAt: string;
@@ -48,6 +52,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
     readSeq,
     deliveredSeq: me?.deliveredSeq ?? 0,
     unreadCount: Math.max(0, chat.lastSeq - readSeq),
+    mentionCount: chat.mentionCounts?.get(viewerId) ?? 0,
     muted: me?.muted ?? false,
     archived: me?.archived ?? false,
     createdAt: chat.createdAt.toISOString(),

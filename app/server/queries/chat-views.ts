@@ -3,6 +3,7 @@ import type { ChatView } from '../presenters/chat.ts';
 import type { MessageRecord } from '../presenters/message.ts';
 import type { UserFields } from '../presenters/user.ts';
 import { MESSAGE_COLUMNS } from './message-history.ts';
+import { mentionCounts } from './mention-counts.ts';
 
 interface ChatRow {
   id: string;
@@ -23,7 +24,7 @@ interface MemberRow extends UserFields {
 }
 
 /** Everything needed to present chats: three queries whatever the number of chats. */
-async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> {
+async function assembleViews(knex: Knex, chats: ChatRow[], viewerId?: string): Promise<ChatView[]> {
   if (chats.length === 0) return [];
   const chatIds = chats.map((chat) => chat.id);
   const lastMessageIds = chats.map((chat) => chat.lastMessageId).filter((id): id is string => id !== null);
@@ -52,6 +53,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
     membersByChat.set(row.chatId, list);
   }
   const messagesById = new Map(lastMessages.map((message) => [message.id, message]));
+  const mentions = await mentionCounts(knex, chatIds, viewerId);
   return chats.map((chat) => ({
     id: chat.id,
     kind: chat.kind,
@@ -60,6 +62,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[]): Promise<ChatView[]> 
     createdAt: chat.createdAt,
     members: membersByChat.get(chat.id) ?? [],
     lastMessage: chat.lastMessageId ? (messagesById.get(chat.lastMessageId) ?? null) : null,
+    mentionCounts: mentions.get(chat.id) ?? new Map(),
   }));
 }
 
@@ -72,7 +75,7 @@ export async function listChatViews(knex: Knex, userId: string): Promise<ChatVie
     .where('m.userId', userId)
     .orderByRaw('coalesce(c.last_message_at, c.created_at) desc')
     .select<ChatRow[]>(CHAT_COLUMNS);
-  return assembleViews(knex, chats);
+  return assembleViews(knex, chats, userId);
 }
 
 /** One chat, without any membership check: callers authorize first. */
