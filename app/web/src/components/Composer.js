@@ -68,6 +68,16 @@ export function Composer({ chatId }) {
           aria-expanded=${mention.open} aria-autocomplete="list"
           onKeyDown=${(/** @type {KeyboardEvent} */ e) => {
             if (mention.onKeyDown(e)) return;
+            if (e.key === 'ArrowUp' && !text && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+              // Up in an empty box edits one's last message, as in most chat apps.
+              const entry = state.messages.value[chatId];
+              const last = entry && me ? [...entry.items].reverse().find((m) => m.sender.id === me.id && m.seq != null && !m.status && !m.deletedAt && m.kind === 'text') : null;
+              if (last) {
+                e.preventDefault();
+                actions.startEdit(chatId, last.id);
+                return;
+              }
+            }
             if (e.key === 'Escape' && reply) {
               e.preventDefault();
               actions.cancelReply(chatId);

@@ -66,6 +66,9 @@ export function MessageEditor({ message: m, chatId }) {
     if (!el) return;
     el.focus();
     el.setSelectionRange(el.value.length, el.value.length);
+    // The editor is taller than the bubble was: keep all of it in view.
+    const box = el.closest('.msg-editor');
+    if (box) requestAnimationFrame(() => box.scrollIntoView({ block: 'nearest' }));
   }, []);
   useEffect(() => {
     const el = ref.current;
