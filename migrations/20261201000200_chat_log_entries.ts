@@ -32,6 +32,10 @@ export async function up(knex: Knex): Promise<void> {
   });
   await knex.raw('UPDATE messages SET update_seq = seq');
   await knex.raw('ALTER TABLE messages ALTER COLUMN update_seq SET NOT NULL');
+  // A message written without one (imports, tools, fixtures) was last changed by its own entry.
+  await knex.raw(`CREATE FUNCTION messages_default_update_seq() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN NEW.update_seq := COALESCE(NEW.update_seq, NEW.seq); RETURN NEW; END $$`);
+  await knex.raw('CREATE TRIGGER messages_default_update_seq BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION messages_default_update_seq()');
   await knex.raw('CREATE INDEX messages_chat_update_seq ON messages (chat_id, update_seq)');
 
   await knex.schema.createTable('reactions', (t) => {
@@ -110,6 +114,8 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTableIfExists('reactions');
   await knex.schema.dropTableIfExists('entries');
   await knex.raw('DROP INDEX IF EXISTS messages_chat_update_seq');
+  await knex.raw('DROP TRIGGER IF EXISTS messages_default_update_seq ON messages');
+  await knex.raw('DROP FUNCTION IF EXISTS messages_default_update_seq()');
   await knex.schema.alterTable('messages', (t) => {
     t.dropChecks('messages_mention_all_check');
     t.dropColumns('update_seq', 'reply_to_id', 'mentions', 'mention_all', 'event');

@@ -180,6 +180,26 @@ describe('acting on messages: refusals', () => {
   });
 });
 
+describe('membership decided by the database', () => {
+  it('serves a socket whose rooms do not know a chat yet (created on another replica a moment ago)', async () => {
+    const [alice, bob] = [await server.createUser(), await server.createUser()];
+    const socket = await server.connect(alice);
+    // Written straight to the database, as another replica would: no room was joined here.
+    const knex = server.running.services.knex;
+    const [chat] = (await knex('chats').insert({ kind: 'group', name: 'Elsewhere', createdBy: alice.user.id }).returning('id')) as { id: string }[];
+    await knex('chatMembers').insert([{ chatId: chat!.id, userId: alice.user.id, role: 'owner' }, { chatId: chat!.id, userId: bob.user.id, role: 'member' }]);
+    expect(socket.socket.connected).toBe(true);
+    const sync = await socket.emitAck('chat:sync', { chats: { [chat!.id]: 0 } });
+    expect(sync).toMatchObject({ ok: true, messages: [], notFound: [] });
+    const id = await send(socket, chat!.id, 'first here');
+    await socket.waitFor(() => socket.received('message:new').some((m: { id: string }) => m.id === id), 'its own message, now that it joined the room');
+    // Someone who is not a member still learns nothing.
+    const outsider = await server.connect(await server.createUser());
+    expect(await outsider.emitAck('message:send', { chatId: chat!.id, clientId: randomUUID(), body: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await outsider.emitAck('chat:sync', { chats: { [chat!.id]: 0 } })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
+
 describe('mentions', () => {
   it('notify the mentioned even in a muted chat, count on the chat list until read, and @all reaches everyone', async () => {
     const [alice, bob, carol] = [await server.createUser({ name: 'Alice' }), await server.createUser({ name: 'Bob' }), await server.createUser({ name: 'Carol' })];
