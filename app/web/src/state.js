@@ -71,9 +71,6 @@ export function createAppState() {
   /** A message to bring into view and highlight (a reply's quote or a search result was opened). */
   /** @type {import('@preact/signals-core').Signal<{chatId: string, messageId: string, at: number}|null>} */
   const jumpTarget = signal(null);
-  /** Mentions of me that arrived in each chat since it was last open (when the server sends no count). */
-  /** @type {import('@preact/signals-core').Signal<Record<string, number>>} */
-  const mentionsSeen = signal({});
   /** @type {import('@preact/signals-core').Signal<SearchView>} */
   const messageSearch = signal(/** @type {SearchView} */ ({ open: false, query: '', chatId: null, results: [], nextCursor: null, status: 'idle', error: '' }));
 
@@ -139,7 +136,7 @@ export function createAppState() {
     authStatus, me, signInError, signingIn,
     chats, messages, users, presence, typing,
     activeChatId, unreadMarker, filter, search, dialog, dialogError, membersOpen, bellOpen, drafts,
-    replyDrafts, editing, pendingDelete, jumpTarget, mentionsSeen, messageSearch,
+    replyDrafts, editing, pendingDelete, jumpTarget, messageSearch,
     notifications, toasts, notificationPermission, connection, everConnected, pageVisible,
     activeChat, chatsByRecent, visibleChats, peopleMatches, onlineUsers, totalUnread, unseenNotifications,
   };

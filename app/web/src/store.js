@@ -232,21 +232,15 @@ export function findMessage(state, chatId, messageId) {
   return entryOf(state, chatId).items.find((m) => m.id === messageId) || null;
 }
 
-/** Counts a mention of me in a chat I am not looking at. @param {AppState} state @param {string} chatId */
+/** Counts a mention of me that arrived live in a chat I am not looking at. @param {AppState} state @param {string} chatId */
 export function countMention(state, chatId) {
-  state.mentionsSeen.value = { ...state.mentionsSeen.value, [chatId]: (state.mentionsSeen.value[chatId] || 0) + 1 };
+  patchChat(state, chatId, (c) => ({ mentionCount: (c.mentionCount || 0) + 1 }));
 }
 
 /** @param {AppState} state @param {string} chatId */
 export function clearMentions(state, chatId) {
-  if (state.mentionsSeen.value[chatId]) state.mentionsSeen.value = { ...state.mentionsSeen.value, [chatId]: 0 };
   const chat = state.chats.value[chatId];
   if (chat && chat.mentionCount) patchChat(state, chatId, () => ({ mentionCount: 0 }));
-}
-
-/** How many unread mentions of me a chat holds: the server's count, else what arrived live. @param {AppState} state @param {Chat} chat */
-export function mentionCountOf(state, chat) {
-  return Math.max(chat.mentionCount || 0, state.mentionsSeen.value[chat.id] || 0);
 }
 
 /** A short quote of a message, for replies. @param {Message} m @returns {import('./state.js').ReplyRef} */

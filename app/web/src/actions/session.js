@@ -100,7 +100,6 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
       state.editing.value = null;
       state.pendingDelete.value = null;
       state.jumpTarget.value = null;
-      state.mentionsSeen.value = {};
       state.messageSearch.value = { open: false, query: '', chatId: null, results: [], nextCursor: null, status: 'idle', error: '' };
       state.everConnected.value = false;
       state.connection.value = 'connecting';

@@ -6,7 +6,6 @@ import { BellIcon, SearchIcon, EditIcon, UsersIcon, LogoutIcon, CloseIcon } from
 import { formatListTime, previewText } from '../format.js';
 import { SearchPanel } from './SearchPanel.js';
 import { BellOffIcon } from './action-icons.js';
-import { mentionCountOf } from '../store.js';
 
 const FILTERS = /** @type {const} */ ([['all', 'All'], ['unread', 'Unread'], ['groups', 'Groups'], ['direct', 'Direct'], ['archived', 'Archived']]);
 
@@ -113,7 +112,7 @@ function ChatListItem({ chat }) {
   const online = other ? !!state.presence.value[other.user.id]?.online : null;
   const typers = Object.keys(state.typing.value[chat.id] || {}).filter((id) => id !== myId);
   const last = chat.lastMessage;
-  const mentions = active ? 0 : mentionCountOf(state, chat);
+  const mentions = active ? 0 : chat.mentionCount || 0;
   const sender = last && last.sender ? (last.sender.id === myId ? 'You' : chat.kind === 'group' ? last.sender.name.split(' ')[0] : '') : '';
   return html`
     <button class=${'chat-item' + (active ? ' is-active' : '') + (chat.unreadCount > 0 ? ' is-unread' : '')}
