@@ -1,6 +1,6 @@
 # One image for every role. Runs as an unprivileged user, so the embedded PostgreSQL (used when
 # DATABASE_URL is unset) needs no extra system user.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 ENV NODE_ENV=production \
     CHATFLOW_DATA_DIR=/data \

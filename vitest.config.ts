@@ -23,6 +23,12 @@ export default defineConfig({
         extends: true,
         test: { name: 'browser', include: ['test/browser/**/*.test.ts'] },
       },
+      // Replica processes on a shared PostgreSQL server under faults: the PostgreSQL pass only
+      // (several processes cannot share one embedded database).
+      {
+        extends: true,
+        test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 240_000 },
+      },
     ],
   },
 });

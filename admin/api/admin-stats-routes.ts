@@ -6,12 +6,13 @@ import { requireAdmin } from './require-admin.ts';
 export function adminStatsRoutes() {
   const router = new Router<AppState, AppCustom>();
 
-  // logLag is 0: the in-process log is the writer itself; Kafka consumer lag is not measured yet.
+  // logLag: records appended and not yet written (Kafka: end offsets minus the writers' commits).
   router.get('/api/admin/stats', async (ctx) => {
     requireAdmin(ctx);
     const stats = await loadAdminStats(ctx.services.knex);
     const online = await ctx.services.presence.online();
-    ctx.body = { ...stats, onlineNow: online.length, logLag: 0 };
+    const logLag = await ctx.services.log.lag().catch(() => null);
+    ctx.body = { ...stats, onlineNow: online.length, logLag };
   });
 
   return router;

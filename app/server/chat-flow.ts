@@ -17,7 +17,7 @@ import { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import type { AppCustom, AppState } from './http/context.ts';
-import { authenticate, errorHandler } from './http/middleware.ts';
+import { authenticate, drainGuard, errorHandler } from './http/middleware.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
@@ -26,8 +26,9 @@ import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import type { Logger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, registerLiveGauges } from './metrics.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
+import { Lifecycle } from './lifecycle.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
@@ -54,6 +55,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
     if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE' && error.code !== 'ECONNRESET') services.logger.warn({ err: error }, 'http error');
   });
   app.use(errorHandler);
+  app.use(drainGuard);
   app.use(securityHeaders);
   app.use(staticFiles);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
@@ -71,6 +73,15 @@ function listen(server: HttpServer, port: number, host: string): Promise<number>
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+/** Waits for work, but no longer than the deadline (then says so and goes on). */
+async function settleWithin(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const outcome = await Promise.race([work.then(() => 'done' as const), deadline]);
+  clearTimeout(timer);
+  if (outcome === 'late') onTimeout();
 }
 
 /** Starts every part of Chat-Flow in this process and returns a handle that stops them in order. */
@@ -109,15 +120,17 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
       loginAttempts: config.loginAttempts,
       logger,
     }),
-    log: createMessageLog(config, writer, logger),
+    log: createMessageLog(config, writer, logger, metrics),
     watermarks: new WatermarkBuffer(knex, bus, logger),
     presence,
     redis,
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
     settings,
     jobs: new JobScheduler(knex, logger),
+    lifecycle: new Lifecycle(),
   };
   attachRealtime(io, services);
+  registerLiveGauges(metrics, { sockets: () => io.of('/').sockets.size, logLag: () => services.log.lag() });
   // Background jobs belong to the replicas that write; each run holds its job's advisory lock.
   if (config.roles.has('persist')) services.jobs.start();
   const handleHttp = createHttpApp(services).callback();
@@ -136,15 +149,21 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     url,
     port,
     services,
-    // Ordered: stop accepting, drain sockets, flush the writer and watermarks, close the pools.
+    // Ordered (README, "What happens when..."): readiness fails and new work is refused, the listener
+    // stops, work in flight finishes, accepted sends are written and acked, the writer commits and
+    // leaves its group, watermarks flush, then sockets reconnect elsewhere and the pools close.
     close: () =>
       (closing ??= (async () => {
+        const { lifecycle } = services;
+        lifecycle.draining = true;
         httpServer.close();
+        httpServer.closeIdleConnections();
         await services.jobs.stop();
-        // Only this replica's sockets: through the Redis adapter, disconnectSockets reaches every replica.
-        io.local.disconnectSockets(true);
+        await settleWithin(lifecycle.idle(), config.shutdownTimeoutMs, () => logger.warn({ inFlight: lifecycle.inFlight }, 'shutdown: work still in flight at the deadline'));
         await services.log.close();
         await services.watermarks.flush();
+        // A closed transport (not a server-side disconnect) makes clients reconnect, to another replica.
+        for (const socket of io.of('/').sockets.values()) socket.conn.close();
         // Before io.close, so the last offline broadcasts still go out through the adapter.
         await services.presence.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));

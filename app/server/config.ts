@@ -32,6 +32,10 @@ const envSchema = z.object({
   CHATFLOW_KAFKA_SESSION_TIMEOUT_MS: positiveInt(KAFKA_DEFAULTS.sessionTimeoutMs),
   CHATFLOW_KAFKA_HEARTBEAT_MS: positiveInt(KAFKA_DEFAULTS.heartbeatIntervalMs),
   CHATFLOW_KAFKA_REBALANCE_TIMEOUT_MS: positiveInt(KAFKA_DEFAULTS.rebalanceTimeoutMs),
+  CHATFLOW_KAFKA_PARTITIONS: positiveInt(KAFKA_DEFAULTS.partitions),
+  CHATFLOW_KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).max(32).refine((n) => n !== 0, 'expected -1 (broker default) or 1 and up').default(KAFKA_DEFAULTS.replicationFactor),
+  CHATFLOW_KAFKA_IDEMPOTENT: z.enum(['true', 'false']).default(String(KAFKA_DEFAULTS.idempotent) as 'true'),
+  CHATFLOW_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   S3_ENDPOINT: optionalString,
   S3_ACCESS_KEY: optionalString,
   S3_SECRET_KEY: optionalString,
@@ -79,6 +83,8 @@ export interface Config {
   /** With Redis: how long a replica's presence outlives its last refresh (refreshed every third). */
   presenceTtlSeconds: number;
   trustProxy: boolean;
+  /** SIGTERM to exit: what is not done by then is abandoned (Kubernetes' grace period is 30 s). */
+  shutdownTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -139,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         sessionTimeoutMs: e.CHATFLOW_KAFKA_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: e.CHATFLOW_KAFKA_HEARTBEAT_MS,
         rebalanceTimeoutMs: e.CHATFLOW_KAFKA_REBALANCE_TIMEOUT_MS,
+        partitions: e.CHATFLOW_KAFKA_PARTITIONS,
+        replicationFactor: e.CHATFLOW_KAFKA_REPLICATION_FACTOR,
+        idempotent: e.CHATFLOW_KAFKA_IDEMPOTENT === 'true',
       }
     : undefined;
   return {
@@ -171,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     writerBatch: e.CHATFLOW_WRITER_BATCH,
     presenceTtlSeconds: e.CHATFLOW_PRESENCE_TTL_SECONDS,
     trustProxy: e.CHATFLOW_TRUST_PROXY === 'true',
+    shutdownTimeoutMs: e.CHATFLOW_SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per running server, so several servers in one process (tests) stay apart. */
 export function createMetrics() {
@@ -13,8 +13,41 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    batchSize: new Histogram({
+      name: 'chatflow_writer_batch_records',
+      help: 'Log records per writer batch',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+      registers: [registry],
+    }),
+    appendSeconds: new Histogram({
+      name: 'chatflow_log_append_seconds',
+      help: 'Time from accepting a send to the log acknowledging it (durable)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
     httpRequests: new Counter({ name: 'chatflow_http_requests_total', help: 'HTTP requests by status class', labelNames: ['status'], registers: [registry] }),
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Gauges read when Prometheus scrapes: this replica's sockets and the message log's lag. */
+export function registerLiveGauges(metrics: Metrics, sources: { sockets: () => number; logLag: () => Promise<number> }) {
+  new Gauge({
+    name: 'chatflow_sockets_connected',
+    help: 'Socket.IO connections on this replica',
+    registers: [metrics.registry],
+    collect() {
+      this.set(sources.sockets());
+    },
+  });
+  new Gauge({
+    name: 'chatflow_log_lag_records',
+    help: 'Records appended to the message log and not yet written (Kafka: end offsets minus the writer group\'s committed offsets)',
+    registers: [metrics.registry],
+    async collect() {
+      const lag = await sources.logLag().catch(() => null);
+      if (lag !== null) this.set(lag);
+    },
+  });
+}

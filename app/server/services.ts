@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Identity } from './auth/identity.ts';
 import type { JobScheduler } from './jobs/job-scheduler.ts';
+import type { Lifecycle } from './lifecycle.ts';
 import type { RateLimiter } from './auth/rate-limiter.ts';
 import type { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
@@ -28,6 +29,8 @@ export interface Services {
   metrics: Metrics;
   /** Background jobs (orphan uploads, retention, ...): add them at start; run on persist replicas. */
   jobs: JobScheduler;
+  /** Draining for shutdown, and the HTTP requests and socket handlers still in flight. */
+  lifecycle: Lifecycle;
   /** Admin settings (upload limits, retention, registration), cached. */
   settings: SettingsService;
 }

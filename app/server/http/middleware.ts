@@ -28,6 +28,22 @@ function fromHttpError(error: unknown): AppError | null {
   return null;
 }
 
+const LIVENESS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * While the server drains for shutdown, new requests get a retryable 503 (the load balancer sends
+ * the retry to another replica); requests already running are tracked so shutdown waits for them.
+ */
+export async function drainGuard(ctx: AppContext, next: Next) {
+  const { lifecycle } = ctx.services;
+  if (LIVENESS_PATHS.has(ctx.path)) return next();
+  if (lifecycle.draining) {
+    ctx.set('Connection', 'close');
+    throw new AppError(503, 'unavailable', 'The server is restarting; try again.');
+  }
+  await lifecycle.track(next);
+}
+
 /** Resolves the bearer token or session cookie into ctx.state.principal (routes decide if required). */
 export async function authenticate(ctx: AppContext, next: Next) {
   const token = bearerToken(ctx.get('authorization')) ?? ctx.cookies.get(SESSION_COOKIE);

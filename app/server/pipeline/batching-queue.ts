@@ -15,6 +15,7 @@ interface Waiting<T, R> {
 export class BatchingQueue<T, R> {
   private waiting: Waiting<T, R>[] = [];
   private draining: Promise<void> | null = null;
+  private inFlight = 0;
 
   constructor(
     private readonly maxBatch: number,
@@ -30,6 +31,11 @@ export class BatchingQueue<T, R> {
     });
   }
 
+  /** Items pushed and not yet settled (waiting or in the batch in flight). */
+  get pending(): number {
+    return this.waiting.length + this.inFlight;
+  }
+
   /** Resolves once everything pushed so far has been processed. */
   async drained(): Promise<void> {
     await this.draining;
@@ -40,6 +46,7 @@ export class BatchingQueue<T, R> {
     await new Promise((resolve) => setImmediate(resolve));
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.maxBatch);
+      this.inFlight = batch.length;
       try {
         const results = await this.process(batch.map((w) => w.item));
         batch.forEach((waiting, i) => {
@@ -49,6 +56,8 @@ export class BatchingQueue<T, R> {
         });
       } catch (error) {
         for (const waiting of batch) waiting.reject(error);
+      } finally {
+        this.inFlight = 0;
       }
     }
   }

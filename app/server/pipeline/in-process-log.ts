@@ -14,7 +14,7 @@ export class InProcessLog implements MessageLog {
   private readonly queue: BatchingQueue<LogRecord, AppendResult>;
   private closed = false;
 
-  constructor(writer: MessageWriter, batchSize: number, logger: Logger) {
+  constructor(writer: Pick<MessageWriter, 'writeBatch'>, batchSize: number, logger: Logger) {
     this.queue = new BatchingQueue(batchSize, async (records): Promise<Settled<AppendResult>[]> => {
       try {
         const outcomes = await writer.writeBatch(records);
@@ -33,6 +33,11 @@ export class InProcessLog implements MessageLog {
   append(record: LogRecord): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new AppError(503, 'unavailable', 'The server is shutting down; try again.'));
     return this.queue.push(record);
+  }
+
+  /** The queue is the log here: what waits in it is the lag. */
+  async lag(): Promise<number> {
+    return this.queue.pending;
   }
 
   async close(): Promise<void> {

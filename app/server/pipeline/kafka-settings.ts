@@ -7,6 +7,11 @@ export const KAFKA_DEFAULTS = {
   sessionTimeoutMs: 30_000,
   heartbeatIntervalMs: 3_000,
   rebalanceTimeoutMs: 60_000,
+  // Enough partitions to spread chats over many writers; fixed once the topic exists.
+  partitions: 12,
+  // -1: the broker's default.replication.factor.
+  replicationFactor: -1,
+  idempotent: true,
 } as const;
 
 export interface KafkaSettings {
@@ -16,4 +21,9 @@ export interface KafkaSettings {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   rebalanceTimeoutMs: number;
+  /** Used when the topic is created at start; an existing topic keeps its own. */
+  partitions: number;
+  replicationFactor: number;
+  /** kafkajs's idempotent producer: no duplicate from a retried produce (the writer de-duplicates anyway). */
+  idempotent: boolean;
 }

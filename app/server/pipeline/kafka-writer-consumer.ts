@@ -5,6 +5,11 @@ import { logRecordSchema, type LogRecord, type WriteOutcome } from './log-record
 import type { MessageWriter } from './message-writer.ts';
 
 const START_RETRY_MAX_MS = 10_000;
+// A writer that has not been consuming for this long (crashed and not yet back, or stuck joining)
+// makes /readyz fail, so an orchestrator notices.
+const UNHEALTHY_AFTER_MS = 30_000;
+
+export type WriterState = 'starting' | 'running' | 'restarting' | 'stopped';
 const WRITE_RETRY_FIRST_MS = 200;
 const WRITE_RETRY_MAX_MS = 5_000;
 
@@ -14,29 +19,21 @@ const WRITE_RETRY_MAX_MS = 5_000;
  * the replay is harmless because writeBatch drops records whose id is already stored.
  */
 export class KafkaWriterConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private running: Promise<void> | null = null;
   private stopped = false;
   private wake: (() => void) | null = null;
+  private current: WriterState = 'starting';
+  private notRunningSince = Date.now();
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly settings: KafkaSettings,
     private readonly writer: Pick<MessageWriter, 'writeBatch'>,
     private readonly batchSize: number,
     private readonly logger: Logger,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: settings.groupId,
-      sessionTimeout: settings.sessionTimeoutMs,
-      heartbeatInterval: settings.heartbeatIntervalMs,
-      rebalanceTimeout: settings.rebalanceTimeoutMs,
-      // kafkajs heartbeats between fetches: an idle long-poll longer than the session gets this member evicted.
-      maxWaitTimeInMs: Math.min(settings.heartbeatIntervalMs, 5000),
-    });
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'kafka writer crashed');
-    });
+    this.consumer = this.createConsumer();
   }
 
   /** Joins the group in the background: a broker that is down at start must not stop the server. */
@@ -44,12 +41,59 @@ export class KafkaWriterConsumer {
     this.running ??= this.startLoop();
   }
 
+  state(): WriterState {
+    return this.current;
+  }
+
+  /** False when the writer has not been consuming for a while: /readyz reports it. */
+  healthy(): boolean {
+    return this.current === 'running' || Date.now() - this.notRunningSince < UNHEALTHY_AFTER_MS;
+  }
+
+  private setState(state: WriterState) {
+    if (state !== 'running' && this.current === 'running') this.notRunningSince = Date.now();
+    this.current = state;
+  }
+
+  private createConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.settings.groupId,
+      sessionTimeout: this.settings.sessionTimeoutMs,
+      heartbeatInterval: this.settings.heartbeatIntervalMs,
+      rebalanceTimeout: this.settings.rebalanceTimeoutMs,
+      // kafkajs heartbeats between fetches: an idle long-poll longer than the session gets this member evicted.
+      maxWaitTimeInMs: Math.min(this.settings.heartbeatIntervalMs, 5000),
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload;
+      this.logger.error({ err: error, restart }, 'kafka writer crashed');
+      // kafkajs restarts the consumer itself for retriable errors; for the rest (a rebalance or join
+      // error it gave up on) nothing would: start a fresh consumer, or this replica stops writing.
+      if (!restart && consumer === this.consumer) this.restart();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => this.setState('running'));
+    return consumer;
+  }
+
+  private restart() {
+    if (this.stopped) return;
+    this.setState('restarting');
+    const crashed = this.consumer;
+    this.consumer = this.createConsumer();
+    const previous = this.running ?? Promise.resolve();
+    this.running = previous
+      .then(() => crashed.disconnect().catch(() => undefined))
+      .then(() => this.startLoop());
+  }
+
   /** Stops after the batch in hand is written and committed, then leaves the group. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.running;
+    // disconnect() waits for the batch in hand, then sends LeaveGroup so the partitions move at once.
     await this.consumer.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'kafka writer disconnect failed'));
+    this.setState('stopped');
   }
 
   private async startLoop(): Promise<void> {
@@ -62,6 +106,7 @@ export class KafkaWriterConsumer {
         await this.consumer.subscribe({ topics: [this.settings.topic], fromBeginning: true });
         if (this.stopped) return;
         await this.consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleBatch(payload) });
+        this.setState('running');
         this.logger.info({ topic: this.settings.topic, group: this.settings.groupId }, 'kafka writer running');
         return;
       } catch (error) {
@@ -93,9 +138,16 @@ export class KafkaWriterConsumer {
       if (!outcomes) return;
       const last = chunk[chunk.length - 1]!.offset;
       resolveOffset(last);
-      // Kafka's committed offset is the next one to read.
-      await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
-      await heartbeat();
+      // Kafka's committed offset is the next one to read. A commit refused because the group is
+      // rebalancing must not crash the consumer: the next owner replays what is uncommitted, and
+      // the writer drops what it already stored.
+      try {
+        await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]);
+        await heartbeat();
+      } catch (error) {
+        this.logger.warn({ err: error, partition }, 'offset commit refused (group rebalancing); the batch replays on the next owner');
+        return;
+      }
     }
   }
 

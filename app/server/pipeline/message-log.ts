@@ -15,4 +15,6 @@ export interface MessageLog {
   close(): Promise<void>;
   /** Whether the log's backing service answers, for /readyz; absent when it is in-process. */
   ready?(): Promise<boolean>;
+  /** Records appended and not yet written (Kafka: end offsets minus the writers' committed offsets). */
+  lag(): Promise<number>;
 }

@@ -18,10 +18,13 @@ function maskedUrl(url: string): string {
  * `sub` sits in subscriber mode for the Socket.IO adapter (a subscribed connection runs nothing else).
  */
 export class RedisFanout {
+  private publishFailures = 0;
+
   private constructor(
     readonly pub: Redis,
     private readonly sub: Redis,
     readonly keys: RedisKeys,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -50,14 +53,58 @@ export class RedisFanout {
       const reason = (firstError ?? (error instanceof Error ? error : new Error(String(error)))).message;
       throw new Error(`REDIS_URL: cannot reach Redis at ${maskedUrl(url)} (${reason})`);
     }
-    return new RedisFanout(pub, sub, redisKeys(pub.options.db ?? 0));
+    return new RedisFanout(pub, sub, redisKeys(pub.options.db ?? 0), logger);
   }
 
   /** Makes every emit, room change and disconnect of `io` reach the sockets of every replica. */
   async attach(io: Server): Promise<void> {
-    io.adapter(createAdapter(this.pub, this.sub, { key: this.keys.adapter }));
+    io.adapter(createAdapter(this.publisherFor(), this.sub, { key: this.keys.adapter }));
     // Replies come in command order: once this PING answers, the adapter's subscriptions are in place.
     await this.sub.ping();
+    this.announceRecoveries(io);
+  }
+
+  /**
+   * The adapter publishes without awaiting: during an outage each broadcast would reject unseen
+   * (and, before, crash the process). Failed publishes are counted and logged once per outage;
+   * the events they carried are recovered by the `resync` hint below.
+   */
+  private publisherFor(): Redis {
+    return new Proxy(this.pub, {
+      get: (target, property, receiver) => {
+        if (property !== 'publish') return Reflect.get(target, property, receiver) as unknown;
+        return (...args: Parameters<Redis['publish']>) =>
+          target.publish(...args).catch((error: unknown) => {
+            if (this.publishFailures++ === 0) this.logger.warn({ err: error }, 'redis publish failed; other replicas miss live events until it recovers');
+            return 0;
+          });
+      },
+    });
+  }
+
+  /**
+   * After Redis comes back, this replica's clients may have missed live events published by other
+   * replicas (or by this one) meanwhile. A `resync` hint tells them to run chat:sync, which fills
+   * every gap by seq, even in a chat where no later message would have shown the gap.
+   */
+  private announceRecoveries(io: Server) {
+    let down = false;
+    for (const client of [this.pub, this.sub]) {
+      client.on('close', () => (down = true));
+      client.on('ready', () => {
+        if (!down || this.pub.status !== 'ready' || this.sub.status !== 'ready') return;
+        down = false;
+        this.publishFailures = 0;
+        // Subscriptions are restored on 'ready'; the PING answers after them.
+        void this.sub.ping().then(
+          () => {
+            this.logger.info('redis is back; asking clients to resync');
+            io.local.emit('resync', { reason: 'fanout_restored' });
+          },
+          () => undefined,
+        );
+      });
+    }
   }
 
   async check(): Promise<'ok' | 'failing'> {

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { deleteMessage, editMessage, setReaction } from '../commands/message-actions.ts';
 import { sendMessage } from '../commands/message-sender.ts';
-import { notFound, toAppError } from '../errors.ts';
+import { AppError, notFound, toAppError } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { presentMessage } from '../presenters/message.ts';
 import { readSince } from '../queries/message-history.ts';
@@ -37,8 +37,12 @@ function handle<S extends z.ZodType>(
     const last = args[args.length - 1];
     const ack: Ack = typeof last === 'function' ? (last as Ack) : () => undefined;
     try {
-      await roomsJoined;
-      const result = await handler(validate(schema, typeof args[0] === 'function' ? undefined : args[0]));
+      // Draining for shutdown: the client retries once it has reconnected to another replica.
+      if (services.lifecycle.draining) throw new AppError(503, 'unavailable', 'The server is restarting; try again.');
+      const result = await services.lifecycle.track(async () => {
+        await roomsJoined;
+        return handler(validate(schema, typeof args[0] === 'function' ? undefined : args[0]));
+      });
       ack({ ok: true, ...(result ?? {}) });
     } catch (error) {
       const appError = toAppError(error);

@@ -9,6 +9,11 @@ export function healthRoutes() {
   });
 
   router.get('/readyz', async (ctx) => {
+    if (ctx.services.lifecycle.draining) {
+      ctx.status = 503;
+      ctx.body = { status: 'draining', checks: {} };
+      return;
+    }
     const checks: Record<string, 'ok' | 'failing'> = {};
     checks.database = await ctx.services.knex
       .raw('select 1')
