@@ -178,6 +178,41 @@ describe('acting on messages in two browsers', () => {
     for (const s of [a, b]) expect(s.errors).toEqual([]);
   });
 
+  it('mutes and archives a chat from its menu, and the settings hold after a reload', async () => {
+    const { bob } = world.users;
+    const b = await open(bob);
+    await chatItem(b.page, GROUP).click();
+    await b.page.getByTestId('chat-menu-button').click();
+    await b.page.getByTestId('toggle-mute').click();
+    await poll(() => chatItem(b.page, GROUP).getByTestId('muted-icon').count()).toBe(1);
+    await poll(() => b.page.getByTestId('chat-muted-flag').count()).toBe(1);
+    await b.page.getByTestId('chat-menu-button').click();
+    await poll(() => b.page.getByTestId('toggle-mute').textContent()).toBe('Unmute notifications');
+    await screenshot(b.page, 'actions-chat-menu');
+    await b.page.getByTestId('toggle-archive').click();
+    // Archived: out of "All", under its own filter.
+    await poll(() => chatItem(b.page, GROUP).count()).toBe(0);
+    await b.page.getByTestId('filter-archived').click();
+    await poll(() => chatItem(b.page, GROUP).count()).toBe(1);
+
+    await b.page.reload();
+    await b.page.getByTestId('app-shell').waitFor();
+    await poll(() => chatItem(b.page, GROUP).count()).toBe(0);
+    await b.page.getByTestId('filter-archived').click();
+    await poll(() => chatItem(b.page, GROUP).getByTestId('muted-icon').count()).toBe(1);
+    await chatItem(b.page, GROUP).click();
+    await b.page.getByTestId('chat-menu-button').click();
+    await b.page.getByTestId('toggle-archive').click();
+    await b.page.getByTestId('chat-menu-button').click();
+    await b.page.getByTestId('toggle-mute').click();
+    await b.page.getByTestId('filter-all').click();
+    await poll(() => chatItem(b.page, GROUP).count()).toBe(1);
+    await poll(() => chatItem(b.page, GROUP).getByTestId('muted-icon').count()).toBe(0);
+    const { chats } = await apiCall<{ chats: Array<{ id: string; muted: boolean; archived: boolean }> }>(server.url, bob.token, 'GET', '/api/chats');
+    expect(chats.find((c) => c.id === chatId)).toMatchObject({ muted: false, archived: false });
+    expect(b.errors).toEqual([]);
+  });
+
   it('shows the same states on a phone and in the dark theme', async () => {
     const { bob } = world.users;
     const phone = await open(bob, { viewport: PHONE });
