@@ -11,7 +11,10 @@ export function adminStatsRoutes() {
     requireAdmin(ctx);
     const stats = await loadAdminStats(ctx.services.knex);
     const online = await ctx.services.presence.online();
-    const logLag = await ctx.services.log.lag().catch(() => null);
+    const logLag = await ctx.services.log.lag().catch((error: unknown) => {
+      ctx.services.logger.warn({ err: error }, 'could not measure the log lag');
+      return null;
+    });
     ctx.body = { ...stats, onlineNow: online.length, logLag };
   });
 

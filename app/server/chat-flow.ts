@@ -17,7 +17,9 @@ import { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import type { AppCustom, AppState } from './http/context.ts';
+import { csrfGuard } from './http/csrf-guard.ts';
 import { authenticate, drainGuard, errorHandler } from './http/middleware.ts';
+import { OriginPolicy } from './http/origin-policy.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
@@ -48,16 +50,18 @@ export interface RunningChatFlow {
 }
 
 function createHttpApp(services: Services): Koa<AppState, AppCustom> {
-  const app = new Koa<AppState, AppCustom>({ proxy: services.config.trustProxy });
+  // Only the configured number of proxy hops: a client's own X-Forwarded-For entries are ignored.
+  const app = new Koa<AppState, AppCustom>({ proxy: services.config.trustProxy, maxIpsCount: services.config.trustProxyHops });
   app.context.services = services;
   // Errors inside handlers are answered by errorHandler; what reaches here is a client hanging up.
   app.on('error', (error: { code?: string }) => {
     if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE' && error.code !== 'ECONNRESET') services.logger.warn({ err: error }, 'http error');
   });
   app.use(errorHandler);
-  app.use(drainGuard);
   app.use(securityHeaders);
+  app.use(drainGuard);
   app.use(staticFiles);
+  app.use(csrfGuard);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
   const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes()];
@@ -109,6 +113,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   const writer = new MessageWriter(knex, bus, logger, metrics, settings);
   const services: Services = {
     config,
+    originPolicy: new OriginPolicy(config.allowedOrigins),
     logger,
     knex,
     bus,

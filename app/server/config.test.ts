@@ -118,6 +118,17 @@ describe('loadConfig refuses bad values with one problem naming the variable', (
     expect(problems).toEqual([expect.stringMatching(/^CLERK_JWT_KEY: .*RSA-2048/)]);
   });
 
+  it('takes CHATFLOW_ALLOWED_ORIGINS as bare origins only, and the proxy hops as a positive count', () => {
+    const config = loadConfig({ CHATFLOW_ALLOWED_ORIGINS: 'https://Chat.Example.com, http://localhost:5173', CHATFLOW_TRUST_PROXY: 'true', CHATFLOW_TRUST_PROXY_HOPS: '2' });
+    expect(config.allowedOrigins).toEqual(['https://chat.example.com', 'http://localhost:5173']);
+    expect(config).toMatchObject({ trustProxy: true, trustProxyHops: 2 });
+    expect(loadConfig({}).trustProxyHops).toBe(1);
+    for (const bad of ['chat.example.com', 'https://chat.example.com/', 'https://chat.example.com/app', 'ftp://files.example.com', 'null', '*']) {
+      expect(problemsOf({ CHATFLOW_ALLOWED_ORIGINS: bad }), bad).toEqual([expect.stringMatching(/^CHATFLOW_ALLOWED_ORIGINS: .* is not an origin/)]);
+    }
+    expect(problemsOf({ CHATFLOW_TRUST_PROXY_HOPS: '0' })[0]).toMatch(/^CHATFLOW_TRUST_PROXY_HOPS: /);
+  });
+
   it('says what a port must be', () => {
     expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT: expected a port number from 0 to 65535']);
   });

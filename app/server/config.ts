@@ -56,6 +56,9 @@ const envSchema = z.object({
   CHATFLOW_WRITER_BATCH: positiveInt(500),
   CHATFLOW_PRESENCE_TTL_SECONDS: positiveInt(30),
   CHATFLOW_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  CHATFLOW_TRUST_PROXY_HOPS: positiveInt(1),
+  CHATFLOW_ALLOWED_ORIGINS: optionalString,
+  CLERK_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,7 +74,7 @@ export interface Config {
   /** Set exactly when kafkaBrokers is: the message log then runs on Kafka. */
   kafka?: KafkaSettings;
   s3?: { endpoint: string; accessKey: string; secretKey: string; bucket: string };
-  clerk?: { jwtKey?: string; secretKey?: string; authorizedParties?: string[]; issuer?: string };
+  clerk?: { jwtKey?: string; secretKey?: string; authorizedParties?: string[]; issuer?: string; apiUrl?: string };
   admin: { email?: string; password?: string };
   roles: Set<Role>;
   secret?: string;
@@ -85,6 +88,10 @@ export interface Config {
   trustProxy: boolean;
   /** SIGTERM to exit: what is not done by then is abandoned (Kubernetes' grace period is 30 s). */
   shutdownTimeoutMs: number;
+  /** With trustProxy: how many X-Forwarded-For entries (from the right) are the proxies' own. */
+  trustProxyHops: number;
+  /** Origins besides the server's own that browsers may send cookie-authenticated writes from. */
+  allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -111,6 +118,24 @@ function jwtKeyProblem(pem: string): string | null {
   }
 }
 
+/** `scheme://host[:port]` entries, each exactly an origin (no path, no trailing slash). */
+function parseOrigins(value: string | undefined, problems: string[]): string[] {
+  const origins: string[] = [];
+  for (const entry of value?.split(',').map((o) => o.trim()).filter(Boolean) ?? []) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !entry.endsWith('/');
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && bare) origin = url.origin;
+    } catch {
+      // reported below
+    }
+    if (origin) origins.push(origin);
+    else problems.push(`CHATFLOW_ALLOWED_ORIGINS: "${entry}" is not an origin (expected e.g. https://chat.example.com)`);
+  }
+  return origins;
+}
+
 /** Reads the whole environment at once so that every problem is reported in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -132,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const clerkKey = raw('CLERK_JWT_KEY');
   const clerkKeyProblem = clerkKey ? jwtKeyProblem(clerkKey.replace(/\\n/g, '\n')) : null;
   if (clerkKeyProblem) problems.push(`CLERK_JWT_KEY: ${clerkKeyProblem}`);
+  const allowedOrigins = parseOrigins(raw('CHATFLOW_ALLOWED_ORIGINS'), problems);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -168,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           secretKey: e.CLERK_SECRET_KEY,
           authorizedParties: e.CLERK_AUTHORIZED_PARTIES?.split(',').map((p) => p.trim()).filter(Boolean),
           issuer: e.CLERK_ISSUER,
+          apiUrl: e.CLERK_API_URL,
         }
       : undefined,
     admin: { email: e.CHATFLOW_ADMIN_EMAIL, password: e.CHATFLOW_ADMIN_PASSWORD },
@@ -181,6 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     presenceTtlSeconds: e.CHATFLOW_PRESENCE_TTL_SECONDS,
     trustProxy: e.CHATFLOW_TRUST_PROXY === 'true',
     shutdownTimeoutMs: e.CHATFLOW_SHUTDOWN_TIMEOUT_MS,
+    trustProxyHops: e.CHATFLOW_TRUST_PROXY_HOPS,
+    allowedOrigins,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -213,5 +242,7 @@ export function describeConfig(config: Config): Record<string, string> {
     CHATFLOW_SECRET: config.secret ? '****' : '(generated, kept in the database)',
     CHATFLOW_ROLES: [...config.roles].join(','),
     CHATFLOW_MESSAGE_RATE: `${config.messageRate.perSecond}/s, burst ${config.messageRate.burst}`,
+    CHATFLOW_TRUST_PROXY: config.trustProxy ? `true (${config.trustProxyHops} hop${config.trustProxyHops === 1 ? '' : 's'})` : 'false',
+    CHATFLOW_ALLOWED_ORIGINS: config.allowedOrigins.join(',') || '(own origin only)',
   };
 }

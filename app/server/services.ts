@@ -6,6 +6,7 @@ import type { RateLimiter } from './auth/rate-limiter.ts';
 import type { WatermarkBuffer } from './commands/watermark-buffer.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { OriginPolicy } from './http/origin-policy.ts';
 import type { Metrics } from './metrics.ts';
 import type { MessageLog } from './pipeline/message-log.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
@@ -16,6 +17,8 @@ import type { SettingsService } from './settings/settings-service.ts';
 /** The running parts every route and socket handler may use; built once at start. */
 export interface Services {
   config: Config;
+  /** Which page origins may use the session cookie (socket handshake, writes). */
+  originPolicy: OriginPolicy;
   logger: Logger;
   knex: Knex;
   identity: Identity;

@@ -1,41 +1,11 @@
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { clerkToken, newKeyPair, PARTY, publicPem, uniqueEmail } from '../support/clerk-tokens.ts';
 import { useTestServer } from '../support/server-fixture.ts';
 import { connectSocket } from '../support/socket-client.ts';
 
 // Acceptance "g": Clerk session tokens verified locally with CLERK_JWT_KEY, no network.
-const PARTY = 'https://chat.example.test';
-
-const newKeyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
-const clerkKeys = newKeyPair();
 const otherKeys = newKeyPair();
-const publicPem = clerkKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-
-interface TokenOptions {
-  sub?: string;
-  key?: KeyObject;
-  azp?: string;
-  /** Seconds from now. */
-  expiresIn?: number;
-  issuedAgo?: number;
-  claims?: Record<string, unknown>;
-}
-
-function clerkToken(options: TokenOptions = {}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const issuedAt = now - (options.issuedAgo ?? 5);
-  return new SignJWT({ azp: options.azp ?? PARTY, sid: `sess_${randomBytes(6).toString('hex')}`, ...options.claims })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'ins_test' })
-    .setSubject(options.sub ?? `user_${randomBytes(8).toString('hex')}`)
-    .setIssuer('https://clerk.chat.example.test')
-    .setIssuedAt(issuedAt)
-    .setNotBefore(issuedAt)
-    .setExpirationTime(now + (options.expiresIn ?? 60))
-    .sign(options.key ?? clerkKeys.privateKey);
-}
-
-const uniqueEmail = (prefix: string) => `${prefix}.${randomBytes(4).toString('hex')}@example.test`;
 
 /** The connect_error a socket handshake ends with, or a failure when it is accepted. */
 async function refusal(url: string, token: string): Promise<string> {

@@ -196,10 +196,14 @@ describe('the Kafka message log, when things go wrong', () => {
     expect(await recordsIn(env.CHATFLOW_KAFKA_TOPIC)).toBe(31);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await seqsOf(front, chatId)).toEqual([]);
+    // The admin's figure: every record sent and not written is lag (the group has committed nothing).
+    const lag = async () => (await front.api(front.admin.token).get('/api/admin/stats')).body.logLag as number;
+    expect(await lag()).toBe(31);
 
     const writer = await start(env, databaseUrlOf(front));
     await eventually(async () => (await seqsOf(writer, chatId)).length >= 30, 'the late writer to write the backlog');
     await eventually(() => caughtUp(env.CHATFLOW_KAFKA_TOPIC, env.CHATFLOW_KAFKA_GROUP), 'the late writer to commit');
+    await eventually(async () => (await lag()) === 0, 'the log lag to return to 0');
     expect(await seqsOf(writer, chatId)).toEqual(range(30));
     const ids = ((await writer.running.services.knex('messages').where({ chatId }).select('clientId')) as { clientId: string }[]).map((r) => r.clientId);
     expect(new Set(ids)).toEqual(new Set(clientIds));

@@ -52,3 +52,8 @@ export class Api {
     return this.request<T>('DELETE', path);
   }
 }
+
+/** The headers a browser sends with the session cookie, from a page of `origin` (none: not a browser). */
+export function cookieHeaders(token: string, origin?: string): Record<string, string> {
+  return { cookie: `chatflow_session=${token}`, ...(origin === undefined ? {} : { origin }) };
+}

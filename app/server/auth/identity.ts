@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { rateLimited, unauthorized } from '../errors.ts';
+import { forbidden, rateLimited, unauthorized } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { User } from '../models/user.ts';
 import { ClerkVerifier, type ClerkIdentity } from './clerk-verifier.ts';
@@ -94,18 +94,32 @@ export class Identity {
     return user ? { user, sessionId: claims.sessionId } : null;
   }
 
-  /** A Clerk user gets a row on first sight; an existing account with the same email is linked. */
+  /**
+   * A Clerk user gets a row on first sight. It is linked to an existing account with the same email
+   * only when Clerk says the address is verified, and never to an administrator (whoever controls
+   * that Clerk identity would hold the admin account): those are refused with 403. An unverified
+   * address is not trusted at all: the new account gets a placeholder address instead.
+   */
   private async provisionClerkUser(identity: ClerkIdentity): Promise<User> {
     const known = await User.query(this.knex).where({ clerkId: identity.clerkId }).first();
     if (known) return known;
-    const email = identity.email ?? `${identity.clerkId}@clerk.invalid`;
+    const claimedEmail = identity.email;
+    const email = claimedEmail && identity.emailVerified ? claimedEmail : `${identity.clerkId}@clerk.invalid`;
     return this.knex.transaction(async (trx) => {
-      const sameEmail = await User.query(trx).whereRaw('lower(email) = lower(?)', [email]).whereNull('clerkId').forUpdate().first();
-      if (sameEmail) return User.query(trx).patchAndFetchById(sameEmail.id, { clerkId: identity.clerkId });
+      if (claimedEmail) {
+        const sameEmail = await User.query(trx).whereRaw('lower(email) = lower(?)', [claimedEmail]).whereNull('clerkId').forUpdate().first();
+        if (sameEmail && !identity.emailVerified) {
+          throw forbidden('Verify your email address with your sign-in provider to use your existing Chat-Flow account.');
+        }
+        if (sameEmail?.role === 'admin') {
+          throw forbidden('An administrator account is not linked to a sign-in provider automatically; sign in with your password.');
+        }
+        if (sameEmail) return User.query(trx).patchAndFetchById(sameEmail.id, { clerkId: identity.clerkId });
+      }
       const inserted = await User.query(trx)
         .insert({
           email,
-          name: identity.name ?? email.split('@')[0]!,
+          name: identity.name ?? (identity.emailVerified && claimedEmail ? claimedEmail.split('@')[0]! : 'Clerk user'),
           avatarUrl: identity.avatarUrl ?? null,
           clerkId: identity.clerkId,
           role: 'user',

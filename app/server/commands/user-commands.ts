@@ -53,7 +53,7 @@ export async function updateUser(services: Services, actor: User, userId: string
   });
   if (input.status === 'deactivated') {
     await services.identity.revokeSessions(userId);
-    services.bus.disconnectUser(userId);
+    services.bus.endUser(userId, 'deactivated');
   }
   return user;
 }
@@ -72,6 +72,6 @@ export async function resetPassword(services: Services, actor: User, userId: str
     await audit(trx, { actorId: actor.id, action: 'user.password_reset', targetType: 'user', targetId: userId, details: { generated: generated !== undefined }, ip });
   });
   await services.identity.revokeSessions(userId);
-  services.bus.disconnectUser(userId);
+  services.bus.endUser(userId, 'password_reset');
   return { password: generated };
 }

@@ -23,30 +23,39 @@ function inlineScriptHashes(): string[] {
   );
 }
 
-let policy: string | undefined;
-function contentSecurityPolicy(): string {
-  policy ??= [
+let scriptHashes: string[] | undefined;
+/** connect-src is the page's own origin (WebSocket included, CSP 3) and the configured extra origins. */
+function contentSecurityPolicy(connectSources: string[]): string {
+  scriptHashes ??= inlineScriptHashes();
+  return [
     "default-src 'self'",
-    `script-src 'self' ${inlineScriptHashes().join(' ')}`.trim(),
+    `script-src 'self' ${scriptHashes.join(' ')}`.trim(),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
-    "connect-src 'self' ws: wss:",
+    ["connect-src 'self'", ...connectSources].join(' '),
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
     "form-action 'self'",
   ].join('; ');
-  return policy;
 }
 
-/** Defence in depth for the UI: messages are rendered as text, and the browser is told to insist. */
+/** Headers every response carries, errors and 404s included. */
+export const BASE_SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' } as const;
+
+/**
+ * Defence in depth for the UI: messages are rendered as text, and the browser is told to insist.
+ * The base headers are set before anything runs, so an error answered further out keeps them.
+ */
 export async function securityHeaders(ctx: AppContext, next: Next) {
-  await next();
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  if (ctx.response.is('html')) {
-    ctx.set('Content-Security-Policy', contentSecurityPolicy());
-    ctx.set('X-Frame-Options', 'DENY');
+  ctx.set(BASE_SECURITY_HEADERS);
+  try {
+    await next();
+  } finally {
+    if (ctx.response.is('html')) {
+      ctx.set('Content-Security-Policy', contentSecurityPolicy(ctx.services.originPolicy.connectSources()));
+      ctx.set('X-Frame-Options', 'DENY');
+    }
   }
 }

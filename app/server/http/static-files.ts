@@ -15,6 +15,17 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Paths that belong to the server, never to the UI. */
 const SERVER_PATHS = ['/api/', '/socket.io/', '/healthz', '/readyz', '/metrics'];
 
+/** Traversal (`..` in any encoding), NUL and backslashes never name a file of the UI: not found. */
+function isPlainPath(urlPath: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return false;
+  }
+  return !/[\0\\]/.test(decoded) && !decoded.split('/').includes('..');
+}
+
 /**
  * The chat UI: files of app/web, vendored ES modules, and index.html for any other page path so
  * the client router can take over. API and socket paths never reach here.
@@ -22,6 +33,7 @@ const SERVER_PATHS = ['/api/', '/socket.io/', '/healthz', '/readyz', '/metrics']
 export async function staticFiles(ctx: AppContext, next: Next) {
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
   if (SERVER_PATHS.some((prefix) => ctx.path.startsWith(prefix))) return next();
+  if (!isPlainPath(ctx.path)) return next();
 
   if (ctx.path.startsWith('/vendor/')) {
     const rest = ctx.path.slice('/vendor/'.length);
@@ -38,7 +50,9 @@ export async function staticFiles(ctx: AppContext, next: Next) {
       setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
     });
   } catch (error) {
-    if ((error as { status?: number }).status === 404) return next();
+    // 404 missing; 400/403 a path koa-send refuses (undecodable, outside the root): all "not here".
+    const status = (error as { status?: number }).status;
+    if (status === 404 || status === 400 || status === 403) return next();
     throw error;
   }
 }

@@ -31,6 +31,9 @@ export interface KafkaLogOptions {
 export class KafkaLog implements MessageLog {
   private readonly producer: Producer;
   private readonly admin: Admin;
+  /** For lag and topic creation: retries, since the first group lookup may wait for the offsets topic. */
+  private readonly patientAdmin: Admin;
+  private patientConnecting: Promise<void> | null = null;
   private readonly consumer?: KafkaWriterConsumer;
   private readonly queue: BatchingQueue<LogRecord, AppendResult>;
   private connecting: Promise<void> | null = null;
@@ -54,6 +57,7 @@ export class KafkaLog implements MessageLog {
     });
     // Readiness and lag must answer fast: no retries behind them.
     this.admin = createKafkaClient(settings, logger, 0).admin();
+    this.patientAdmin = kafka.admin();
     if (options.writer) this.consumer = new KafkaWriterConsumer(kafka, settings, options.writer, options.writerBatch, logger);
     this.queue = new BatchingQueue(MAX_PRODUCE_BATCH, (records) => this.produce(records));
   }
@@ -76,7 +80,7 @@ export class KafkaLog implements MessageLog {
     await this.queue.drained();
     await this.producer.disconnect().catch((error: unknown) => this.logger.warn({ err: error }, 'kafka producer disconnect failed'));
     await this.consumer?.stop();
-    await this.admin.disconnect().catch(() => undefined);
+    await Promise.all([this.admin, this.patientAdmin].map((admin) => admin.disconnect().catch(() => undefined)));
   }
 
   /** Reachability of the brokers, and on persist replicas a writer that is consuming, for /readyz. */
@@ -100,10 +104,10 @@ export class KafkaLog implements MessageLog {
    * its first offset).
    */
   async lag(): Promise<number> {
-    await this.connectAdmin();
+    await this.connectPatientAdmin();
     const [ends, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(this.settings.topic),
-      this.admin.fetchOffsets({ groupId: this.settings.groupId, topics: [this.settings.topic] }),
+      this.patientAdmin.fetchTopicOffsets(this.settings.topic),
+      this.patientAdmin.fetchOffsets({ groupId: this.settings.groupId, topics: [this.settings.topic] }),
     ]);
     const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     let lag = 0;
@@ -123,6 +127,15 @@ export class KafkaLog implements MessageLog {
     return this.adminConnecting;
   }
 
+  private connectPatientAdmin(): Promise<void> {
+    this.patientConnecting ??= this.patientAdmin.connect().catch(async (error: unknown) => {
+      this.patientConnecting = null;
+      await this.patientAdmin.disconnect().catch(() => undefined);
+      throw error;
+    });
+    return this.patientConnecting;
+  }
+
   private async withTimeout<T>(work: () => Promise<T>, fallback: T): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), READY_TIMEOUT_MS)));
@@ -136,8 +149,8 @@ export class KafkaLog implements MessageLog {
   /** The topic with the configured partitions; an existing one is left as it is. */
   private ensureTopic(): Promise<void> {
     this.topicReady ??= (async () => {
-      await this.connectAdmin();
-      const created = await this.admin.createTopics({
+      await this.connectPatientAdmin();
+      const created = await this.patientAdmin.createTopics({
         topics: [{ topic: this.settings.topic, numPartitions: this.settings.partitions, replicationFactor: this.settings.replicationFactor }],
         waitForLeaders: true,
       });

@@ -1,5 +1,8 @@
 import type { Server } from 'socket.io';
-import { chatRoom, userRoom } from './rooms.ts';
+import { chatRoom, sessionRoom, userRoom } from './rooms.ts';
+
+/** PROTOCOL v1.1 `session:ended` reasons. */
+export type SessionEndReason = 'logged_out' | 'deactivated' | 'password_reset' | 'expired';
 
 /**
  * What commands and the writer may do to connected clients. Backed by the Socket.IO server, so
@@ -30,7 +33,20 @@ export class RealtimeBus {
     this.io.emit(event, payload);
   }
 
-  disconnectUser(userId: string): void {
-    this.io.in(userRoom(userId)).disconnectSockets(true);
+  /** Tells every socket of the user why, then disconnects them (deactivation, password reset, sign out everywhere). */
+  endUser(userId: string, reason: SessionEndReason): void {
+    this.endRoom(userRoom(userId), reason);
+  }
+
+  /** The same for the sockets of one Chat-Flow session (logout). */
+  endSession(sessionId: string, reason: SessionEndReason): void {
+    this.endRoom(sessionRoom(sessionId), reason);
+  }
+
+  // The event is queued before the disconnect on every replica, and a closing transport flushes
+  // what is queued, so clients learn the reason and stop reconnecting.
+  private endRoom(room: string, reason: SessionEndReason): void {
+    this.io.to(room).emit('session:ended', { reason });
+    this.io.in(room).disconnectSockets(true);
   }
 }

@@ -1,8 +1,11 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import { SESSION_COOKIE } from '../http/context.ts';
 import type { Services } from '../services.ts';
-import { chatRoom, userRoom } from './rooms.ts';
+import { AppError } from '../errors.ts';
+import { ownOrigin, requestSignals } from '../http/origin-policy.ts';
+import { BASE_SECURITY_HEADERS } from '../http/security-headers.ts';
+import { chatRoom, sessionRoom, userRoom } from './rooms.ts';
 import { registerSocketHandlers, type SocketData } from './socket-handlers.ts';
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -13,13 +16,24 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+function cookieOriginAllowed(request: IncomingMessage, services: Services): boolean {
+  const own = ownOrigin(request.headers, 'encrypted' in request.socket, services.config.trustProxy);
+  return services.originPolicy.allowsRequest(requestSignals(request.headers), own);
+}
+
+/** Chat-Flow sessions get a room, so logout can end exactly their sockets; Clerk sessions have none. */
+const sessionRooms = (sessionId: string | undefined) => (sessionId ? [sessionRoom(sessionId)] : []);
+
 export function createSocketServer(httpServer: HttpServer): Server {
-  return new Server(httpServer, {
+  const io = new Server(httpServer, {
     path: '/socket.io',
     serveClient: true,
     maxHttpBufferSize: 256 * 1024,
     connectionStateRecovery: undefined,
   });
+  // Socket.IO answers its own path outside Koa: its HTTP answers get the same base headers.
+  io.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, BASE_SECURITY_HEADERS));
+  return io;
 }
 
 /** Identity at the handshake, rooms on connect, presence, and the event handlers. */
@@ -27,25 +41,31 @@ export function attachRealtime(io: Server, services: Services) {
   io.use(async (socket, next) => {
     try {
       const auth = socket.handshake.auth as { token?: unknown } | undefined;
-      const token = typeof auth?.token === 'string' ? auth.token : cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
-      const principal = await services.identity.authenticate(token);
+      const bearer = typeof auth?.token === 'string' && auth.token !== '' ? auth.token : undefined;
+      const cookie = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+      // The cookie rides along with any page's WebSocket: it counts only from a trusted page.
+      if (!bearer && cookie && !cookieOriginAllowed(socket.request, services)) return next(new Error('forbidden'));
+      const principal = await services.identity.authenticate(bearer ?? cookie);
       if (!principal) return next(new Error('unauthorized'));
       (socket.data as SocketData).user = principal.user;
       (socket.data as SocketData).sessionId = principal.sessionId;
       next();
     } catch (error) {
-      services.logger.error({ err: error }, 'socket handshake failed');
+      // An AppError (a Clerk outage: unavailable; a Clerk link refused: forbidden) keeps its code.
+      if (error instanceof AppError && error.status < 500) return next(new Error(error.code));
+      if (error instanceof AppError) services.logger.warn({ err: error }, 'socket handshake refused');
+      else services.logger.error({ err: error }, 'socket handshake failed');
       next(new Error('unavailable'));
     }
   });
 
   io.on('connection', async (socket) => {
-    const { user } = socket.data as SocketData;
+    const { user, sessionId } = socket.data as SocketData;
     const roomsJoined = services
       .knex('chatMembers')
       .where({ userId: user.id })
       .select('chatId')
-      .then((chats: { chatId: string }[]) => socket.join([userRoom(user.id), ...chats.map((c) => chatRoom(c.chatId))]));
+      .then((chats: { chatId: string }[]) => socket.join([userRoom(user.id), ...sessionRooms(sessionId), ...chats.map((c) => chatRoom(c.chatId))]));
     // Handlers first, so nothing the client sends right away is dropped; they wait for the rooms.
     registerSocketHandlers(socket, services, roomsJoined);
     try {

@@ -1,6 +1,5 @@
-// REST client for PROTOCOL.md: the only module that calls fetch.
-
-const TOKEN_KEY = 'chatflow.token';
+// REST client for PROTOCOL.md: the only module that calls fetch. The session lives only in the
+// server's httpOnly cookie, which same-origin requests carry; script never sees the token.
 
 /** An HTTP error carrying the server's stable error code. */
 export class ApiError extends Error {
@@ -12,16 +11,9 @@ export class ApiError extends Error {
   }
 }
 
-export function loadToken() {
-  try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
-}
-
-/** @param {string|null} token */
-export function saveToken(token) {
-  try {
-    if (token) localStorage.setItem(TOKEN_KEY, token);
-    else localStorage.removeItem(TOKEN_KEY);
-  } catch { /* private mode: the cookie still works */ }
+/** Where earlier versions kept the token: removed, so no copy outlives this version. */
+export function forgetStoredToken() {
+  try { localStorage.removeItem('chatflow.token'); } catch { /* private mode: nothing stored */ }
 }
 
 /**
@@ -31,8 +23,6 @@ export function saveToken(token) {
  */
 async function request(method, path, body) {
   const headers = /** @type {Record<string,string>} */ ({ Accept: 'application/json' });
-  const token = loadToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {

@@ -14,12 +14,11 @@ const positionOf = (m) => Math.max(m.seq || 0, m.updateSeq || 0);
  * @param {{
  *   loadIo: () => Promise<(opts: object) => any>,
  *   fetchAfter: (chatId: string, afterSeq: number) => Promise<{messages: Message[], hasMore: boolean}>,
- *   getToken: () => string|null,
  *   onMessages: (chatId: string, messages: Message[], live: boolean) => void,
  *   onEvent: (name: string, payload: any) => void,
  *   onStatus: (status: 'connecting'|'online'|'offline') => void,
  *   onConnected: (reconnect: boolean) => void,
- *   onUnauthorized: () => void,
+ *   onSessionEnded: (reason: string) => void,
  * }} deps
  */
 export function createSocketClient(deps) {
@@ -57,8 +56,8 @@ export function createSocketClient(deps) {
 
   /** @param {(opts: object) => any} io */
   function open(io) {
+    // No auth payload: the handshake carries the session cookie, like every REST call.
     socket = io({
-      auth: (/** @type {(a: object) => void} */ cb) => cb({ token: deps.getToken() }),
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
@@ -72,12 +71,19 @@ export function createSocketClient(deps) {
     });
     socket.on('disconnect', () => deps.onStatus(browserOffline ? 'offline' : 'connecting'));
     socket.on('connect_error', (/** @type {Error} */ err) => {
-      if (err && err.message === 'unauthorized') {
-        deps.onUnauthorized();
+      const code = err && err.message;
+      // The server refused this session (PROTOCOL: unauthorized; forbidden for an untrusted page
+      // or a refused sign-in link): reconnecting would only be refused again.
+      if (code === 'unauthorized' || code === 'forbidden') {
+        endedBy(code);
         return;
       }
       deps.onStatus(browserOffline ? 'offline' : 'connecting');
+      // A refusal by the server's middleware (unavailable: a dependency is down) is not retried
+      // by Socket.IO itself; try again a little later, never signing out for it.
+      if (code === 'unavailable') setTimeout(() => { if (!closed && socket && !socket.connected) socket.connect(); }, 3000);
     });
+    socket.on('session:ended', (/** @type {{reason?: string}} */ payload) => endedBy((payload && payload.reason) || 'logged_out'));
     socket.on('message:new', (/** @type {Message} */ m) => onLogEntry(m, m && m.seq));
     socket.on('message:updated', (/** @type {Message} */ m) => onLogEntry(m, m && m.updateSeq));
     // The server missed live events for a while (its fan-out was down): fetch what came meanwhile.
@@ -86,6 +92,14 @@ export function createSocketClient(deps) {
       socket.on(name, (/** @type {any} */ payload) => deps.onEvent(name, payload));
     }
     if (browserOffline) socket.disconnect();
+  }
+
+  /** The session is over: stop for good (no reconnects) and let the app say why. */
+  /** @param {string} reason */
+  function endedBy(reason) {
+    if (closed) return;
+    stop();
+    deps.onSessionEnded(reason);
   }
 
   function stop() {

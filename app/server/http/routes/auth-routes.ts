@@ -2,9 +2,13 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { presentUser } from '../../presenters/user.ts';
 import { validate } from '../../schemas/validate.ts';
-import { requirePrincipal, SESSION_COOKIE, type AppCustom, type AppState } from '../context.ts';
+import { requirePrincipal, SESSION_COOKIE, type AppContext, type AppCustom, type AppState } from '../context.ts';
 
 const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1000) });
+
+function clearSessionCookie(ctx: AppContext) {
+  ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', overwrite: true });
+}
 
 export function authRoutes() {
   const router = new Router<AppState, AppCustom>();
@@ -16,9 +20,21 @@ export function authRoutes() {
     ctx.body = { token, user: presentUser(user) };
   });
 
+  // Logout ends this session and its open sockets; logout-all every session of the user (the
+  // sockets of Clerk sign-ins included), for "sign out everywhere".
   router.post('/api/auth/logout', async (ctx) => {
-    if (ctx.state.principal) await ctx.services.identity.logout(ctx.state.principal);
-    ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', overwrite: true });
+    const principal = ctx.state.principal;
+    if (principal) await ctx.services.identity.logout(principal);
+    if (principal?.sessionId) ctx.services.bus.endSession(principal.sessionId, 'logged_out');
+    clearSessionCookie(ctx);
+    ctx.status = 204;
+  });
+
+  router.post('/api/auth/logout-all', async (ctx) => {
+    const { user } = requirePrincipal(ctx);
+    await ctx.services.identity.revokeSessions(user.id);
+    ctx.services.bus.endUser(user.id, 'logged_out');
+    clearSessionCookie(ctx);
     ctx.status = 204;
   });
 

@@ -1,7 +1,7 @@
 // Everything that changes state or talks to the server, built from one module per concern.
 // Components and main.js get the single object returned here; they never do I/O themselves.
 import { batch } from '@preact/signals-core';
-import { api, loadToken } from '../api.js';
+import { api } from '../api.js';
 import { createSocketClient } from '../socket.js';
 import { createPeople } from './people.js';
 import { createReceipts } from './receipts.js';
@@ -29,7 +29,6 @@ export function createActions(state, deps) {
   // which happens at sign-in, long after this function has returned.
   const socket = createSocketClient({
     loadIo: deps.loadIo,
-    getToken: loadToken,
     fetchAfter: (chatId, afterSeq) => api.messages(chatId, { afterSeq, limit: 200 }),
     onMessages: (chatId, list, live) => incoming.ingest(chatId, list, live),
     onEvent: (name, payload) => incoming.onEvent(name, payload),
@@ -40,7 +39,7 @@ export function createActions(state, deps) {
       });
     },
     onConnected,
-    onUnauthorized: () => void session.signOut(),
+    onSessionEnded: (reason) => void session.sessionEnded(reason),
   });
 
   const people = createPeople(state);

@@ -1,6 +1,7 @@
-// Signing in and out: the stored token, the first load after sign-in, and the reset on sign-out.
+// Signing in and out: resuming the cookie session, the first load after sign-in, and the reset on
+// sign-out, whether the user asked for it or the server ended the session.
 import { batch } from '@preact/signals-core';
-import { api, loadToken, saveToken, ApiError } from '../api.js';
+import { api, forgetStoredToken, ApiError } from '../api.js';
 import * as store from '../store.js';
 import { chatIdFromUrl, setUrl } from './url.js';
 
@@ -12,9 +13,25 @@ function signInErrorText(e) {
   const status = e instanceof ApiError ? e.status : -1;
   if (status === 401) return 'Wrong email or password.';
   if (status === 429) return 'Too many attempts. Wait a moment and try again.';
+  if (status === 403) return UNTRUSTED_PAGE;
+  if (status === 503) return 'Sign-in is unavailable right now. Try again in a moment.';
   if (status === 0) return 'The server cannot be reached. Check your connection.';
   return 'Sign-in failed. Please try again.';
 }
+
+const UNTRUSTED_PAGE = 'The server does not accept sign-ins from this address. Ask your administrator.';
+
+/** What the sign-in screen says when the server ended the session (PROTOCOL session:ended reasons). */
+const ENDED_TEXT = /** @type {Record<string, string>} */ ({
+  logged_out: 'You were signed out from another window or device.',
+  deactivated: 'You were signed out: your account was deactivated.',
+  password_reset: 'You were signed out: your password was changed.',
+  expired: 'You were signed out: your session expired.',
+  unauthorized: 'Your session has ended. Please sign in again.',
+  forbidden: UNTRUSTED_PAGE,
+});
+
+const BOOT_RETRY_MS = 3000;
 
 /**
  * @param {AppState} state
@@ -28,18 +45,22 @@ function signInErrorText(e) {
  * }} deps
  */
 export function createSession(state, { socket, people, chats, sendQueue, receipts, notifications }) {
-  /** Resumes a stored session, or shows the sign-in form. */
+  /**
+   * Resumes the cookie session, or shows the sign-in form. Only a 401 means signed out: when the
+   * server cannot tell (503, network), it keeps loading and asks again.
+   */
   async function boot() {
     notifications.readPermission();
-    if (!loadToken()) {
-      state.authStatus.value = 'signed-out';
-      return;
-    }
+    forgetStoredToken();
     try {
       const { user } = await api.me();
       await enter(user);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) saveToken(null);
+      const status = e instanceof ApiError ? e.status : -1;
+      if (status === 0 || status === 503) {
+        setTimeout(() => void boot(), BOOT_RETRY_MS);
+        return;
+      }
       state.authStatus.value = 'signed-out';
     }
   }
@@ -52,8 +73,7 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
       state.signInError.value = '';
     });
     try {
-      const { token, user } = await api.login(email.trim(), password);
-      saveToken(token);
+      const { user } = await api.login(email.trim(), password);
       await enter(user);
     } catch (e) {
       state.signInError.value = signInErrorText(e);
@@ -82,7 +102,17 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
   async function signOut() {
     socket.stop();
     try { await api.logout(); } catch { /* signed out locally anyway */ }
-    saveToken(null);
+    reset();
+  }
+
+  /** The server ended the session (socket already stopped): back to sign-in, saying why. */
+  /** @param {string} reason */
+  function sessionEnded(reason) {
+    reset();
+    state.signInError.value = ENDED_TEXT[reason] || ENDED_TEXT.unauthorized;
+  }
+
+  function reset() {
     sendQueue.clear();
     receipts.clear();
     batch(() => {
@@ -107,5 +137,5 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
     setUrl(null);
   }
 
-  return { boot, signIn, signOut };
+  return { boot, signIn, signOut, sessionEnded };
 }
