@@ -1,20 +1,8 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { kafkaTestEnv } from '../support/kafka-env.ts';
 import { connectSocket, type TestSocket } from '../support/socket-client.ts';
 import { startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
-
-// Own topic and group per run; short group timings, or each rebalance takes seconds on the mock broker.
-function kafkaEnv() {
-  const suffix = randomBytes(4).toString('hex');
-  return {
-    KAFKA_BROKERS: inject('kafkaBrokers'),
-    CHATFLOW_KAFKA_TOPIC: `chatflow.rejected.${suffix}`,
-    CHATFLOW_KAFKA_GROUP: `chatflow-rejected-${suffix}`,
-    CHATFLOW_KAFKA_SESSION_TIMEOUT_MS: '3000',
-    CHATFLOW_KAFKA_HEARTBEAT_MS: '500',
-    CHATFLOW_KAFKA_REBALANCE_TIMEOUT_MS: '5000',
-  };
-}
 
 // The writer replica announces to sockets on the front replica through Redis; a database index of
 // this run's own keeps its broadcast channels apart from other runs.
@@ -48,7 +36,7 @@ const databaseUrlOf = (server: TestServer) => (server.running.services.knex.clie
 
 describe('a send acked by the Kafka log and then refused by the writer', () => {
   it('reaches the sender\'s devices as message:rejected with the code, and is never written', async () => {
-    const env = { ...kafkaEnv(), ...redisEnv() };
+    const env = { ...kafkaTestEnv(), ...redisEnv() };
     // No writer runs yet: what is acked waits in the topic.
     const front = await start({ ...env, CHATFLOW_ROLES: 'web,realtime' });
     const [alice, bob] = [await front.createUser(), await front.createUser()];
