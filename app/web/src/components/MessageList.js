@@ -75,6 +75,18 @@ export function MessageList({ chat }) {
     }
   });
 
+  // The list got shorter (a reply quote or the keyboard opened below it): whoever was reading the
+  // newest messages keeps seeing them.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(() => {
+      if (snap.current.atBottom) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   function onScroll() {
     const el = ref.current;
     if (!el) return;
