@@ -100,6 +100,9 @@ describe('acting on messages: refusals', () => {
     // An admin outside the group learns nothing of it; inside, an admin moderates like an owner.
     expect((await admin.delete(`/api/messages/${byBob}`)).status).toBe(404);
     await server.api(alice.token).post(`/api/chats/${team}/members`, { userIds: [server.admin.user.id] });
+    // The notice is structured, with its plain sentence beside it.
+    await expect.poll(async () => ((await bobApi.get(`/api/chats/${team}/messages`)).body.messages as PresentedMessage[]).filter((m) => m.kind === 'system').map((m) => m.event))
+      .toEqual([{ type: 'member.added', actorId: alice.user.id, userIds: [server.admin.user.id] }]);
     expect((await admin.delete(`/api/messages/${byBob}`)).status).toBe(204);
     // Mentioning everyone is for owners and admins of groups.
     expect(await bobSocket.emitAck('message:send', { chatId: team, clientId: randomUUID(), body: 'hey all', mentions: ['all'] })).toMatchObject({ ok: false, error: { code: 'forbidden' } });

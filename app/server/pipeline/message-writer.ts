@@ -81,7 +81,7 @@ export class MessageWriter {
     }
     if (batch.written.length === 0) return { outcomes, batch, removedMediaKeys: [] };
     const { removedMediaKeys } = await batch.flush(trx);
-    await this.attach(trx, batch.createdRecords());
+    await this.attach(trx, batch.keptRecords());
     return { outcomes, batch, removedMediaKeys };
   }
 

@@ -117,6 +117,11 @@ export class WriterBatch {
     return this.written.flatMap((w) => (w.record.type === 'message.created' ? [w.record] : []));
   }
 
+  /** New messages that are still there at the end of the batch: only they get their files. */
+  keptRecords(): MessageCreatedRecord[] {
+    return this.createdRecords().filter((r) => !this.deleted.has(r.id));
+  }
+
   /** Writes the batch back: a fixed number of statements (inserts chunked), never one per entry. */
   async flush(trx: Knex.Transaction): Promise<{ removedMediaKeys: string[] }> {
     const now = this.now;
