@@ -7,6 +7,11 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 
+# ffmpeg/ffprobe: video posters and media durations (without them uploads still work, unannotated).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
+
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 

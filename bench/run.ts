@@ -6,10 +6,12 @@ import { loadConfig } from '../app/server/config.ts';
 import { createLogger } from '../app/server/logger.ts';
 import { startBaselineServer } from './baseline-server.ts';
 import { runScenario, type RunResult, type Scenario } from './load-run.ts';
+import { runSearchScenario, type SearchResult } from './search-run.ts';
 
 // `npm run bench`: Chat-Flow's message path against bare Socket.IO measured in the same run, so
 // the ratios hold on a shared, noisy machine. DATABASE_URL selects an external PostgreSQL;
-// otherwise the embedded one is used, as `npm start` does.
+// otherwise the embedded one is used, as `npm start` does. `npm run bench -- search` runs only search.
+const ONLY_SEARCH = process.argv.includes('search');
 const SCENARIOS: Scenario[] = [
   { name: 'conversation: 10 people, 1 message in flight each', senders: 10, perSender: 100, window: 1, pauseMs: 20 },
   { name: 'burst: 20 senders, 25 in flight each', senders: 20, perSender: 500, window: 25, pauseMs: 0 },
@@ -51,13 +53,14 @@ async function main() {
       tokens.push((await post('/api/auth/login', { email, password: 'bench-password' })).token);
     }
     const rows: { scenario: string; chatFlow: RunResult; baseline: RunResult }[] = [];
-    for (const scenario of SCENARIOS) {
+    for (const scenario of ONLY_SEARCH ? [] : SCENARIOS) {
       const group = await post('/api/chats/groups', { name: scenario.name, memberIds: ids.slice(1, scenario.senders) }, tokens[0]);
       const base = await runScenario(baseline.url, Array.from({ length: scenario.senders }, () => undefined), 'room', scenario);
       const measured = await runScenario(url, tokens, group.chat.id, scenario);
       rows.push({ scenario: scenario.name, chatFlow: measured, baseline: base });
     }
     report(rows);
+    reportSearch(await runSearchScenario(url, chatFlow.services.knex, tokens, ids));
   } finally {
     await baseline.close();
     await chatFlow.close();
@@ -79,6 +82,15 @@ function report(rows: { scenario: string; chatFlow: RunResult; baseline: RunResu
     });
   }
   console.log('\nRatios are Chat-Flow / bare Socket.IO from this run: durable, ordered delivery costs that much over a plain relay.');
+}
+
+function reportSearch(result: SearchResult) {
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  console.log(`\nsearch: 10,000 messages over 50 chats, ${result.searches} searches (words, phrase, exclusion, prefix, in one chat)`);
+  console.table({
+    'search p50': { 'GET /api/search': ms(result.apiP50), 'same SQL via pg': ms(result.sqlP50), ratio: `${(result.apiP50 / Math.max(result.sqlP50, 0.001)).toFixed(2)}x` },
+    'search p99': { 'GET /api/search': ms(result.apiP99), 'same SQL via pg': ms(result.sqlP99), ratio: `${(result.apiP99 / Math.max(result.sqlP99, 0.001)).toFixed(2)}x` },
+  });
 }
 
 await main();

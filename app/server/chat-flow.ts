@@ -21,9 +21,13 @@ import { csrfGuard } from './http/csrf-guard.ts';
 import { authenticate, drainGuard, errorHandler } from './http/middleware.ts';
 import { OriginPolicy } from './http/origin-policy.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
+import { chatMemberRoutes } from './http/routes/chat-member-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
+import { attachmentRoutes } from './http/routes/attachment-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
+import { searchRoutes } from './http/routes/search-routes.ts';
+import { uploadRoutes } from './http/routes/upload-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
@@ -34,6 +38,7 @@ import { Lifecycle } from './lifecycle.ts';
 import { createMessageLog } from './pipeline/create-message-log.ts';
 import { MessageWriter } from './pipeline/message-writer.ts';
 import { MemoryPresence } from './realtime/memory-presence.ts';
+import { PresenceAnnouncer } from './realtime/presence-audience.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
 import { RealtimeBus } from './realtime/realtime-bus.ts';
 import { RedisFanout } from './realtime/redis-fanout.ts';
@@ -41,6 +46,11 @@ import { RedisPresence } from './realtime/redis-presence.ts';
 import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
 import type { Services } from './services.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { orphanUploadsJob } from './jobs/orphan-uploads.ts';
+import { clearStaleStaging } from './commands/upload-receiver.ts';
+import { removeMediaObjects } from './commands/attachment-remover.ts';
+import { createMediaStore } from './storage/create-media-store.ts';
+import { MediaTools } from './storage/media-tools.ts';
 
 export interface RunningChatFlow {
   url: string;
@@ -64,7 +74,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(csrfGuard);
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
   app.use(authenticate);
-  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), messageRoutes()];
+  const routers = [healthRoutes(), authRoutes(), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes()];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes()];
   for (const router of [...routers, ...adminRouters]) {
     app.use(router.routes()).use(router.allowedMethods());
@@ -97,6 +107,14 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     throw error;
   });
   const { knex } = database;
+  // The bucket (or directory) is made now, so a wrong S3 setting stops the start with one line.
+  const media = createMediaStore(config);
+  await media.init().catch(async (error: unknown) => {
+    await database.close();
+    await redis?.close();
+    throw error;
+  });
+  await clearStaleStaging(config.dataDir);
   await ensureFirstAdmin(knex, config, logger);
   const secret = await resolveInstallationSecret(knex, config.secret);
 
@@ -104,13 +122,15 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   const io = createSocketServer(httpServer);
   await redis?.attach(io);
   const bus = new RealtimeBus(io);
+  const announcer = new PresenceAnnouncer(knex, bus, logger);
   const presence: PresenceStore = redis
-    ? new RedisPresence(redis.pub, redis.keys, bus, logger, config.presenceTtlSeconds)
-    : new MemoryPresence(bus);
+    ? new RedisPresence(redis.pub, redis.keys, announcer, logger, config.presenceTtlSeconds)
+    : new MemoryPresence(announcer);
   await presence.start();
   const metrics = createMetrics();
   const settings = new SettingsService(knex);
-  const writer = new MessageWriter(knex, bus, logger, metrics, settings);
+  // A deleted message's files go with it: the writer removes their rows, the store the bytes.
+  const writer = new MessageWriter(knex, bus, logger, metrics, settings, (keys) => removeMediaObjects(media, logger, keys));
   const services: Services = {
     config,
     originPolicy: new OriginPolicy(config.allowedOrigins),
@@ -132,8 +152,12 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     messageLimiter: new RateLimiter(config.messageRate.burst, config.messageRate.perSecond),
     settings,
     jobs: new JobScheduler(knex, logger),
+    media,
+    mediaTools: new MediaTools(config.ffmpeg, logger),
+    uploadLimiter: new RateLimiter(config.uploadRatePerMinute, config.uploadRatePerMinute / 60),
     lifecycle: new Lifecycle(),
   };
+  services.jobs.add(orphanUploadsJob(services));
   attachRealtime(io, services);
   registerLiveGauges(metrics, { sockets: () => io.of('/').sockets.size, logLag: () => services.log.lag() });
   // Background jobs belong to the replicas that write; each run holds its job's advisory lock.

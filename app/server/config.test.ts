@@ -72,7 +72,7 @@ describe('loadConfig defaults', () => {
     expect(config.dataDir).toBe('/var/lib/chatflow');
     expect(config.databaseUrl).toBe('postgresql://chat:pw@db:5432/chat');
     expect(config.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
-    expect(config.s3).toEqual({ endpoint: 'http://minio:9000', accessKey: 'access', secretKey: 'secret-key', bucket: 'media' });
+    expect(config.s3).toEqual({ endPoint: 'minio', port: 9000, useSSL: false, region: 'us-east-1', accessKey: 'access', secretKey: 'secret-key', bucket: 'media' });
     expect(config.clerk?.jwtKey).toBe(pem.trim());
     expect(config.clerk?.authorizedParties).toEqual(['https://a.example', 'https://b.example']);
     expect([...config.roles].sort()).toEqual(['persist', 'web']);
@@ -82,6 +82,28 @@ describe('loadConfig defaults', () => {
     const pem = rsaPublicPem().trim();
     const config = loadConfig({ CLERK_JWT_KEY: pem.replace(/\n/g, '\\n') });
     expect(config.clerk?.jwtKey).toBe(pem);
+  });
+});
+
+describe('loadConfig for media', () => {
+  const s3 = { S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'media' };
+
+  it('reads an S3 endpoint as host:port (TLS unless S3_USE_SSL=false) or as a URL', () => {
+    expect(loadConfig({ ...s3, S3_ENDPOINT: 'minio:9000' }).s3).toMatchObject({ endPoint: 'minio', port: 9000, useSSL: true, region: 'us-east-1' });
+    expect(loadConfig({ ...s3, S3_ENDPOINT: 'minio:9000', S3_USE_SSL: 'false' }).s3).toMatchObject({ endPoint: 'minio', port: 9000, useSSL: false });
+    expect(loadConfig({ ...s3, S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com', S3_REGION: 'eu-west-1' }).s3).toMatchObject({
+      endPoint: 's3.eu-west-1.amazonaws.com',
+      port: undefined,
+      useSSL: true,
+      region: 'eu-west-1',
+    });
+  });
+
+  it('defaults the upload rate, the orphan time and the ffmpeg commands', () => {
+    const config = loadConfig({});
+    expect(config.uploadRatePerMinute).toBe(30);
+    expect(config.uploadOrphanSeconds).toBe(86_400);
+    expect(config.ffmpeg).toEqual({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
   });
 });
 
@@ -98,6 +120,10 @@ describe('loadConfig refuses bad values with one problem naming the variable', (
     ['S3_ENDPOINT', { S3_ENDPOINT: 'http://minio:9000' }],
     ['S3_ENDPOINT', { S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' }],
     ['S3_ENDPOINT', { S3_SECRET_KEY: 'only-the-secret' }],
+    ['S3_ENDPOINT', { S3_ENDPOINT: 'ftp://minio', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'media' }],
+    ['S3_BUCKET', { S3_ENDPOINT: 'minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'No_Such' }],
+    ['S3_USE_SSL', { S3_USE_SSL: 'yes' }],
+    ['CHATFLOW_UPLOAD_ORPHAN_SECONDS', { CHATFLOW_UPLOAD_ORPHAN_SECONDS: '0' }],
     ['CLERK_JWT_KEY', { CLERK_JWT_KEY: 'not-a-pem' }],
     ['CLERK_JWT_KEY', { CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }],
     ['CHATFLOW_ADMIN_PASSWORD', { CHATFLOW_ADMIN_PASSWORD: 'short' }],

@@ -40,6 +40,12 @@ const envSchema = z.object({
   S3_ACCESS_KEY: optionalString,
   S3_SECRET_KEY: optionalString,
   S3_BUCKET: optionalString,
+  S3_USE_SSL: z.enum(['true', 'false']).optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  CHATFLOW_UPLOAD_RATE: positiveInt(30),
+  CHATFLOW_UPLOAD_ORPHAN_SECONDS: positiveInt(24 * 60 * 60),
+  CHATFLOW_FFMPEG: z.string().trim().min(1).default('ffmpeg'),
+  CHATFLOW_FFPROBE: z.string().trim().min(1).default('ffprobe'),
   CLERK_JWT_KEY: optionalString,
   CLERK_SECRET_KEY: optionalString,
   CLERK_AUTHORIZED_PARTIES: optionalString,
@@ -73,7 +79,13 @@ export interface Config {
   kafkaBrokers?: string[];
   /** Set exactly when kafkaBrokers is: the message log then runs on Kafka. */
   kafka?: KafkaSettings;
-  s3?: { endpoint: string; accessKey: string; secretKey: string; bucket: string };
+  s3?: S3Settings;
+  /** Uploads per user per minute (also the burst). */
+  uploadRatePerMinute: number;
+  /** Uploads never sent in a message are removed this long after they were made. */
+  uploadOrphanSeconds: number;
+  /** The ffmpeg and ffprobe commands; when absent, videos get no poster and media no duration. */
+  ffmpeg: { ffmpeg: string; ffprobe: string };
   clerk?: { jwtKey?: string; secretKey?: string; authorizedParties?: string[]; issuer?: string; apiUrl?: string };
   admin: { email?: string; password?: string };
   roles: Set<Role>;
@@ -93,6 +105,29 @@ export interface Config {
   /** Origins besides the server's own that browsers may send cookie-authenticated writes from. */
   allowedOrigins: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+export interface S3Settings {
+  endPoint: string;
+  port?: number;
+  useSSL: boolean;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+}
+
+/** S3_ENDPOINT is a host[:port] or a URL; a URL's scheme decides TLS unless S3_USE_SSL says otherwise. */
+function s3EndpointParts(endpoint: string, useSsl: string | undefined): Pick<S3Settings, 'endPoint' | 'port' | 'useSSL'> | null {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `${useSsl === 'false' ? 'http' : 'https'}://${endpoint}`;
+  try {
+    const url = new URL(withScheme);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    if (url.pathname !== '/' && url.pathname !== '') return null;
+    return { endPoint: url.hostname, port: url.port ? Number(url.port) : undefined, useSSL: useSsl ? useSsl === 'true' : url.protocol === 'https:' };
+  } catch {
+    return null;
+  }
 }
 
 export class ConfigError extends Error {
@@ -154,6 +189,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (s3Values.some(Boolean) && !s3Values.every(Boolean)) {
     problems.push('S3_ENDPOINT: S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY and S3_BUCKET go together');
   }
+  const s3Endpoint = raw('S3_ENDPOINT');
+  if (s3Endpoint && !s3EndpointParts(s3Endpoint, raw('S3_USE_SSL'))) problems.push('S3_ENDPOINT: expected host[:port] or an http(s):// URL without a path');
+  const s3Bucket = raw('S3_BUCKET');
+  if (s3Bucket && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s3Bucket)) problems.push('S3_BUCKET: expected 3-63 lowercase letters, digits, dots or hyphens');
   const clerkKey = raw('CLERK_JWT_KEY');
   const clerkKeyProblem = clerkKey ? jwtKeyProblem(clerkKey.replace(/\\n/g, '\n')) : null;
   if (clerkKeyProblem) problems.push(`CLERK_JWT_KEY: ${clerkKeyProblem}`);
@@ -185,8 +224,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kafkaBrokers,
     kafka,
     s3: e.S3_ENDPOINT
-      ? { endpoint: e.S3_ENDPOINT, accessKey: e.S3_ACCESS_KEY!, secretKey: e.S3_SECRET_KEY!, bucket: e.S3_BUCKET! }
+      ? { ...s3EndpointParts(e.S3_ENDPOINT, e.S3_USE_SSL)!, region: e.S3_REGION, accessKey: e.S3_ACCESS_KEY!, secretKey: e.S3_SECRET_KEY!, bucket: e.S3_BUCKET! }
       : undefined,
+    uploadRatePerMinute: e.CHATFLOW_UPLOAD_RATE,
+    uploadOrphanSeconds: e.CHATFLOW_UPLOAD_ORPHAN_SECONDS,
+    ffmpeg: { ffmpeg: e.CHATFLOW_FFMPEG, ffprobe: e.CHATFLOW_FFPROBE },
     clerk: clerkConfigured
       ? {
           // Keys pasted into env files often carry literal "\n".
@@ -234,7 +276,8 @@ export function describeConfig(config: Config): Record<string, string> {
     DATABASE_URL: config.databaseUrl ? maskUrl(config.databaseUrl) : `(embedded PostgreSQL in ${config.dataDir}/db)`,
     REDIS_URL: config.redisUrl ? maskUrl(config.redisUrl) : '(in-process)',
     KAFKA_BROKERS: config.kafka ? `${config.kafka.brokers.join(',')} (topic ${config.kafka.topic}, group ${config.kafka.groupId})` : '(in-process log)',
-    S3_ENDPOINT: config.s3?.endpoint ?? `(files in ${config.dataDir}/media)`,
+    S3_ENDPOINT: config.s3 ? `${config.s3.useSSL ? 'https' : 'http'}://${config.s3.endPoint}${config.s3.port ? `:${config.s3.port}` : ''}` : `(files in ${config.dataDir}/media)`,
+    S3_BUCKET: config.s3 ? `${config.s3.bucket} (region ${config.s3.region})` : '(not used)',
     S3_SECRET_KEY: mask('S3_SECRET_KEY', config.s3?.secretKey),
     CLERK: config.clerk ? `enabled (${config.clerk.jwtKey ? 'PEM key' : 'secret key'})` : '(built-in accounts only)',
     CHATFLOW_ADMIN_EMAIL: config.admin.email ?? '(not set)',

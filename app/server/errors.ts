@@ -20,6 +20,7 @@ export const forbidden = (message = 'You are not allowed to do that.') => new Ap
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const tooLarge = (message: string) => new AppError(413, 'too_large', message);
+export const unsupportedType = (message: string) => new AppError(415, 'unsupported_type', message);
 export const unavailable = (message = 'A service Chat-Flow depends on is unavailable; try again shortly.') => new AppError(503, 'unavailable', message);
 export const rateLimited = (message = 'Too many requests; slow down.') => new AppError(429, 'rate_limited', message);
 

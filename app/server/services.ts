@@ -13,6 +13,8 @@ import type { PresenceStore } from './realtime/presence-store.ts';
 import type { RealtimeBus } from './realtime/realtime-bus.ts';
 import type { RedisFanout } from './realtime/redis-fanout.ts';
 import type { SettingsService } from './settings/settings-service.ts';
+import type { MediaStore } from './storage/media-store.ts';
+import type { MediaTools } from './storage/media-tools.ts';
 
 /** The running parts every route and socket handler may use; built once at start. */
 export interface Services {
@@ -36,4 +38,10 @@ export interface Services {
   lifecycle: Lifecycle;
   /** Admin settings (upload limits, retention, registration), cached. */
   settings: SettingsService;
+  /** Where attachment bytes live: files under the data directory, or the S3 bucket. */
+  media: MediaStore;
+  /** ffprobe/ffmpeg (posters, durations), when installed. */
+  mediaTools: MediaTools;
+  /** Uploads per user; the one place the upload route's limiter is chosen. */
+  uploadLimiter: RateLimiter;
 }

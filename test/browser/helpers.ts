@@ -41,10 +41,22 @@ export async function connectBot(baseUrl: string, token: string): Promise<Socket
   return socket;
 }
 
-export async function sendViaSocket(socket: Socket, chatId: string, body: string): Promise<Ack> {
-  const ack = (await socket.timeout(10_000).emitWithAck('message:send', { chatId, clientId: randomUUID(), body })) as Ack;
+export async function sendViaSocket(socket: Socket, chatId: string, body: string, attachmentIds?: string[]): Promise<Ack> {
+  const payload = { chatId, clientId: randomUUID(), body, ...(attachmentIds ? { attachmentIds } : {}) };
+  const ack = (await socket.timeout(10_000).emitWithAck('message:send', payload)) as Ack;
   if (!ack.ok) throw new Error(`message:send failed: ${JSON.stringify(ack.error)}`);
   return ack;
+}
+
+export interface UploadedAttachment { id: string; kind: string; name: string; url: string; thumbnailUrl: string | null }
+
+/** Uploads a file through POST /api/uploads, as the web UI does. */
+export async function uploadViaApi(baseUrl: string, token: string, name: string, type: string, content: Uint8Array<ArrayBuffer>): Promise<UploadedAttachment> {
+  const form = new FormData();
+  form.append('file', new Blob([content], { type }), name);
+  const res = await fetch(baseUrl + '/api/uploads', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  if (res.status !== 201) throw new Error(`POST /api/uploads ${name} -> ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { attachment: UploadedAttachment }).attachment;
 }
 
 /** Types into the composer and presses Enter. */

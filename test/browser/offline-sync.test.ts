@@ -48,10 +48,11 @@ describe('offline and catch-up', () => {
 
     // Everything, once, in order; Bob's own message lands after the 30 (it was sent last).
     await poll(() => messageBodies(b.page), 20_000).toEqual(['before the outage', ...sent, 'typed while offline']);
+    // Once Bob's own message is confirmed (read by the others) it carries its seq too.
+    await poll(() => statusOf(b.page, 'typed while offline')).toBe('read');
     const seqs = await b.page.getByTestId('message').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
     expect(seqs).toEqual(seqs.slice().sort((x, y) => x - y));
     expect(new Set(seqs).size).toBe(seqs.length);
-    await poll(() => statusOf(b.page, 'typed while offline')).toBe('read');
     for (const s of [a, c]) {
       await poll(() => messageBodies(s.page)).toEqual(['before the outage', ...sent, 'typed while offline']);
     }

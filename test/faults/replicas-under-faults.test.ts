@@ -58,7 +58,10 @@ describe('three replicas on Kafka, Redis and PostgreSQL', () => {
     // Live delivery, not only the final state: no message:new arrived twice at any socket.
     for (const client of fixture.clients) expect(client.liveDuplicates).toBe(0);
 
-    // Receipts and typing cross replicas: b (replica 1) reads; a (replica 0) hears it.
+    // Receipts and typing cross replicas: b (replica 1) reads; a (replica 0) hears it. A receipt goes
+    // to the authors whose messages the watermark passes, so a writes the newest message first.
+    const newest = await a.send(chat.id, 'read me');
+    await until(() => b.messages.get(chat.id)!.has(newest), 'the newest message at b', 20_000);
     const top = Math.max(...[...b.messages.get(chat.id)!.values()].map((m) => m.seq));
     expect((await b.emit('chat:read', { chatId: chat.id, seq: top })).ok).toBe(true);
     await until(() => a.received('receipt').some((r) => (r as { userId: string; readSeq: number }).userId === fixture.users[1]!.id && (r as { readSeq: number }).readSeq === top), 'the read receipt on another replica', 20_000);

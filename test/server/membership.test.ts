@@ -73,8 +73,9 @@ describe('group membership moves sockets at once', () => {
 });
 
 describe('presence, typing and notifications', () => {
-  it('announces who is online and who goes offline', async () => {
+  it('announces who is online and who goes offline to the people they share a chat with', async () => {
     const [watcher, visitor] = [await server.createUser(), await server.createUser()];
+    await server.api(watcher.token).post('/api/chats/direct', { userId: visitor.user.id });
     const watcherSocket = await connect(watcher);
     const visitorSocket = await connect(visitor);
     await watcherSocket.waitFor(() => watcherSocket.received('presence').some((p) => p.userId === visitor.user.id && p.online), 'online');

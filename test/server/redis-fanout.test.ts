@@ -49,6 +49,9 @@ const presenceEvents = (socket: TestSocket, userId: string) =>
   socket.received<{ userId: string; online: boolean }>('presence').filter((p) => p.userId === userId);
 const onlineAt = async (server: { api: TestServer['api'] }, token: string) =>
   ((await server.api(token).get('/api/presence')).body.presence as { userId: string }[]).map((p) => p.userId);
+/** Presence reaches only people who share a chat: the watcher's group with everyone watched. */
+const watchGroup = async (watcher: TestUser, watched: TestUser[]) =>
+  expect((await a.api(watcher.token).post('/api/chats/groups', { name: 'Watching', memberIds: watched.map((u) => u.user.id) })).status).toBe(201);
 const replicaIdOf = (server: Pick<TestServer, 'running'>) => (server.running.services.presence as RedisPresence).replicaId;
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000) {
@@ -110,7 +113,7 @@ describe('Redis that cannot be reached or goes away', () => {
         expect(await replica.api().get('/readyz')).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok', redis: 'ok' } } });
         own.kill('SIGKILL');
         await until(async () => (await replica.api().get('/readyz')).status === 503, '/readyz to fail');
-        expect((await replica.api().get('/readyz')).body).toEqual({ status: 'not_ready', checks: { database: 'ok', redis: 'failing' } });
+        expect((await replica.api().get('/readyz')).body).toEqual({ status: 'not_ready', checks: { database: 'ok', redis: 'failing', media: 'ok' } });
       } finally {
         const closing = Date.now();
         await replica.close();
@@ -181,6 +184,7 @@ describe('two replicas behind Redis', () => {
 describe('presence across replicas', () => {
   it('lists on A a user connected only to B, and tells A when their last socket closes', async () => {
     const [watcher, visitor] = [await a.createUser(), await a.createUser()];
+    await watchGroup(watcher, [visitor]);
     const watcherOnA = await connectTo(a, watcher);
     const visitorOnB = await connectTo(b, visitor);
     await watcherOnA.waitFor(() => presenceEvents(watcherOnA, visitor.user.id).some((p) => p.online), 'online on A');
@@ -193,6 +197,7 @@ describe('presence across replicas', () => {
 
   it('keeps a user online while a socket on the other replica remains', async () => {
     const [watcher, both, marker] = [await a.createUser(), await a.createUser(), await a.createUser()];
+    await watchGroup(watcher, [both, marker]);
     const watcherOnA = await connectTo(a, watcher);
     const bothOnA = await connectTo(a, both);
     const bothOnB = await connectTo(b, both);
@@ -214,6 +219,7 @@ describe('presence across replicas', () => {
     const doomed = await startReplica();
     const doomedId = replicaIdOf(doomed);
     const [watcher, ghost, both] = [await a.createUser(), await a.createUser(), await a.createUser()];
+    await watchGroup(watcher, [ghost, both]);
     const watcherOnA = await connectTo(a, watcher);
     await connectTo(doomed, ghost);
     await connectTo(doomed, both);
@@ -237,6 +243,7 @@ describe('presence across replicas', () => {
     extraServers.splice(extraServers.indexOf(doomed), 1);
     await doomed.close();
     const late = await a.createUser();
+    await watchGroup(watcher, [late]);
     await connectTo(b, late); // a broadcast published after the shutdown's: a barrier
     await watcherOnA.waitFor(() => presenceEvents(watcherOnA, late.user.id).some((p) => p.online), 'barrier');
     expect(watcherOnA.socket.connected).toBe(true);

@@ -19,16 +19,22 @@ export interface BrowserWorld<Key extends string> {
   openSignedOut(options?: OpenOptions): Promise<Session>;
 }
 
+/** The server's options (for example a Kafka log and a replica's roles), and Chromium's. */
+export interface BrowserWorldOptions extends TestServerOptions {
+  /** Extra Chromium flags, e.g. FAKE_MEDIA_ARGS. */
+  launchArgs?: readonly string[];
+}
+
 /**
  * Registers the hooks in the calling scope: starts a server, launches Chromium and creates one
  * account per entry of `people` (key -> display name), in that order. Hooks the suite registers
- * afterwards run once all of them exist, and before anything is closed. `serverOptions` configure
- * the server (for example a Kafka log and a replica's roles).
+ * afterwards run once all of them exist, and before anything is closed.
  */
 export function useBrowserWorld<Key extends string = never>(
   people: Readonly<Record<Key, string>> = {} as Record<Key, string>,
-  serverOptions: TestServerOptions = {},
+  options: BrowserWorldOptions = {},
 ): BrowserWorld<Key> {
+  const { launchArgs, ...serverOptions } = options;
   const server = useTestServer(serverOptions);
   let launched: Browser | undefined;
   let users: Record<Key, TestUser> | undefined;
@@ -44,7 +50,7 @@ export function useBrowserWorld<Key extends string = never>(
   };
 
   beforeAll(async () => {
-    launched = await launchBrowser();
+    launched = await launchBrowser(launchArgs);
     const created: Partial<Record<Key, TestUser>> = {};
     // One at a time, so accounts are created in the order the suite lists them.
     for (const key of Object.keys(people) as Key[]) created[key] = await server.createUser({ name: people[key] });

@@ -16,12 +16,15 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** A fake microphone and camera that need no permission prompt, for recording tests. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] as const;
+
 /** The system Chromium (`npx playwright install` cannot download browsers here). */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
 }
 

@@ -18,7 +18,11 @@ export interface ServerFixture extends Omit<TestServer, 'close'> {
  * database before the tests, and closes every socket from connect() and then the server after them.
  * Hooks a suite registers later run after this start and before this cleanup (vitest's "stack" order).
  */
-export function useTestServer(options: TestServerOptions = {}): ServerFixture {
+export function useTestServer(
+  options: TestServerOptions | (() => Promise<TestServerOptions>) = {},
+  /** Runs after the server has stopped (to stop what the options function started). */
+  afterClose?: () => Promise<void>,
+): ServerFixture {
   let started: TestServer | undefined;
   const sockets: TestSocket[] = [];
 
@@ -29,13 +33,14 @@ export function useTestServer(options: TestServerOptions = {}): ServerFixture {
   };
 
   beforeAll(async () => {
-    started = await startTestServer(options);
+    started = await startTestServer(typeof options === 'function' ? await options() : options);
   });
 
   afterAll(async () => {
     for (const socket of sockets.splice(0)) socket.close();
     await started?.close();
     started = undefined;
+    await afterClose?.();
   });
 
   return {

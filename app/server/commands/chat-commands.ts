@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { invalidInput, notFound } from '../errors.ts';
+import { conflict, invalidInput, notFound } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { authorizeManageGroup, authorizeRemoveMember, requireMembership } from '../policies/chat-policy.ts';
 import type { Services } from '../services.ts';
@@ -105,6 +105,7 @@ export async function addMembers(services: Services, me: User, chatId: string, u
 export async function addGroupMembers(services: Services, actor: User, chatId: string, userIds: string[], audited?: AuditedBy) {
   const users = await requireActiveUsers(services.knex, userIds);
   const added = await services.knex.transaction(async (trx) => {
+    await requireRoomFor(trx, chatId, users.map((u) => u.id));
     const inserted = (await trx('chatMembers')
       .insert(users.map((u) => ({ chatId, userId: u.id, role: 'member' })))
       .onConflict(['chatId', 'userId'])
@@ -122,6 +123,22 @@ export async function addGroupMembers(services: Services, actor: User, chatId: s
   await appendNotice(services, chatId, actor.id, { type: 'member.added', userIds: added, body: `${actor.name} added ${names.join(', ')}` });
   await announceChat(services, chatId, 'chat:created', added);
   await announceChat(services, chatId, 'chat:updated', (await memberIdsOf(services.knex, chatId)).filter((id) => !added.includes(id)));
+}
+
+/**
+ * The size cap holds for additions as it does at creation. The chat's row lock serializes
+ * concurrent additions, so two requests cannot each fit and together overflow it.
+ */
+async function requireRoomFor(trx: Knex.Transaction, chatId: string, userIds: string[]) {
+  await trx('chats').where({ id: chatId }).forUpdate().first('id');
+  const counted = await trx.raw<{ rows: { total: number; already: number }[] }>(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE user_id = ANY(?::uuid[]))::int AS already FROM chat_members WHERE chat_id = ?`,
+    [userIds, chatId],
+  );
+  const { total, already } = counted.rows[0]!;
+  if (total + userIds.length - already > MAX_GROUP_MEMBERS) {
+    throw conflict('group_full', `A group has at most ${MAX_GROUP_MEMBERS} members; this one has ${total}, so at most ${MAX_GROUP_MEMBERS - total} more can join.`);
+  }
 }
 
 export async function removeMember(services: Services, me: User, chatId: string, userId: string) {

@@ -2,6 +2,7 @@ import { invalidInput, notFound, rateLimited } from '../errors.ts';
 import type { MemberRole } from '../models/chat-member.ts';
 import type { User } from '../models/user.ts';
 import { messageIdFor } from '../pipeline/message-ids.ts';
+import { authorizeAttachmentsToSend } from '../policies/attachment-policy.ts';
 import type { SendMessageInput } from '../schemas/message-schemas.ts';
 import type { Services } from '../services.ts';
 import { splitMentions } from './message-actions.ts';
@@ -14,11 +15,7 @@ import { splitMentions } from './message-actions.ts';
  */
 export async function sendMessage(services: Services, sender: User, input: SendMessageInput) {
   if (!services.messageLimiter.take(sender.id)) throw rateLimited('You are sending messages too fast; slow down.');
-  const attachmentIds = [...new Set(input.attachmentIds ?? [])];
-  if (attachmentIds.length > 0) {
-    const owned = await services.knex('attachments').whereIn('id', attachmentIds).where({ uploaderId: sender.id }).count<{ count: number }[]>('* as count');
-    if (Number(owned[0]!.count) !== attachmentIds.length) throw notFound('Attachment');
-  }
+  const attachmentIds = input.attachmentIds ?? [];
   const replyToId = input.replyToId ?? null;
   if (replyToId) {
     const target = (await services.knex('messages').where({ id: replyToId, chatId: input.chatId }).whereNull('deletedAt').first('id')) as { id: string } | undefined;
@@ -28,6 +25,7 @@ export async function sendMessage(services: Services, sender: User, input: SendM
   const facts = wantsEveryone ? await chatFactsFor(services, input.chatId, sender) : null;
   const { mentions, mentionAll } = facts ? splitMentions(input.mentions, facts.actor, facts.chat) : { mentions: [...new Set(input.mentions ?? [])], mentionAll: null };
   const id = messageIdFor(sender.id, input.clientId);
+  await authorizeAttachmentsToSend(services.knex, sender.id, id, attachmentIds);
   const { seq } = await services.log.append({
     type: 'message.created',
     id,

@@ -1,9 +1,11 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { presentMessage } from '../presenters/message.ts';
+import { presentMessage, type PresentedAttachment } from '../presenters/message.ts';
+import { attachmentsByMessage } from '../queries/message-attachments.ts';
 import type { RealtimeBus } from '../realtime/realtime-bus.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
+import { lockBatchAttachments } from './attachment-claims.ts';
 import type { LogRecord, MessageCreatedRecord, WriteOutcome } from './log-record.ts';
 import { notifyNewMessage } from './notifications.ts';
 import { applyEntry } from './writer/entry-appliers.ts';
@@ -41,10 +43,10 @@ export class MessageWriter {
     const now = new Date();
     const { editWindowMinutes } = await this.settings.get();
     const stopTimer = this.metrics.batchSeconds.startTimer();
-    const { outcomes, batch, removedMediaKeys } = await this.knex.transaction((trx) => this.persist(trx, records, now, editWindowMinutes));
+    const { outcomes, batch, removedMediaKeys, attachments } = await this.knex.transaction((trx) => this.persist(trx, records, now, editWindowMinutes));
     stopTimer();
     this.metrics.messagesWritten.inc(batch.createdRecords().length);
-    this.announce(batch);
+    this.announce(batch, attachments);
     if (options.announceRejections) this.announceRejections(records, outcomes);
     if (removedMediaKeys.length > 0) await this.removeMedia(removedMediaKeys);
     return outcomes;
@@ -52,6 +54,7 @@ export class MessageWriter {
 
   private async persist(trx: Knex.Transaction, records: LogRecord[], now: Date, editWindowMinutes: number | null) {
     const batch = await WriterBatch.load(trx, records, now);
+    const claims = await lockBatchAttachments(trx, records);
     const outcomes: WriteOutcome[] = [];
     for (const record of records) {
       const earlier = batch.stored.get(record.id);
@@ -62,6 +65,12 @@ export class MessageWriter {
       const chat = batch.chats.get(record.chatId);
       if (!chat) {
         outcomes.push({ status: 'rejected', id: record.id, code: 'not_found', message: 'Chat not found.' });
+        continue;
+      }
+      // Checked before applying: two sends racing for one upload get it once, the other is refused.
+      const refusal = record.type === 'message.created' ? claims.refuse(record) : null;
+      if (refusal) {
+        outcomes.push({ status: 'rejected', id: record.id, code: 'not_found', message: refusal });
         continue;
       }
       const seq = chat.lastSeq + 1;
@@ -79,10 +88,18 @@ export class MessageWriter {
       batch.record({ record, seq, snapshot: snapshotOf(applied.message) });
       outcomes.push({ status: 'written', id: record.id, seq });
     }
-    if (batch.written.length === 0) return { outcomes, batch, removedMediaKeys: [] };
+    const attachments = new Map<string, PresentedAttachment[]>();
+    if (batch.written.length === 0) return { outcomes, batch, removedMediaKeys: [], attachments };
     const { removedMediaKeys } = await batch.flush(trx);
     await this.attach(trx, batch.keptRecords());
-    return { outcomes, batch, removedMediaKeys };
+    // Broadcasts carry attachments: new messages' from the claims, changed media messages' loaded once.
+    const changedMedia = [...new Set(batch.written.filter((e) => e.record.type !== 'message.created' && e.snapshot.kind === 'media').map((e) => e.snapshot.id))];
+    for (const [id, list] of await attachmentsByMessage(trx, changedMedia)) attachments.set(id, list);
+    for (const record of batch.keptRecords()) {
+      const claimed = claims.presented(record.id);
+      if (claimed) attachments.set(record.id, claimed);
+    }
+    return { outcomes, batch, removedMediaKeys, attachments };
   }
 
   /** Binds uploaded files to their message; only the uploader's own, not yet sent files bind. */
@@ -101,16 +118,17 @@ export class MessageWriter {
    * Fan-out of what is now durable, one event per entry in seq order per chat: `message:new` for a
    * new message or notice, `message:updated` (with `updateSeq`) for a change.
    */
-  private announce(batch: WriterBatch) {
+  private announce(batch: WriterBatch, attachments: Map<string, PresentedAttachment[]>) {
     const ownReceipts = new Map<string, WrittenEntry>();
     for (const entry of batch.written) {
       const { record, snapshot } = entry;
       const chat = batch.chats.get(record.chatId)!;
       if (record.type === 'message.created' || snapshot.seq === entry.seq) {
-        this.bus.toChat(record.chatId, 'message:new', presentMessage(snapshot));
-        if (record.type === 'message.created') notifyNewMessage(this.bus, chat, snapshot);
+        const media = attachments.get(snapshot.id) ?? [];
+        this.bus.toChat(record.chatId, 'message:new', presentMessage(snapshot, media));
+        if (record.type === 'message.created') notifyNewMessage(this.bus, chat, snapshot, media);
       } else {
-        this.announceUpdate(batch, snapshot);
+        this.announceUpdate(batch, snapshot, attachments.get(snapshot.id) ?? []);
       }
       if (batch.isMember(record.chatId, record.actorId)) ownReceipts.set(`${record.chatId}:${record.actorId}`, entry);
     }
@@ -124,10 +142,10 @@ export class MessageWriter {
    * `me` of reactions differs per recipient: members who reacted get their own copy, everyone else
    * one room-wide copy where nobody's reactions are "me". 1 + (members who reacted) emits.
    */
-  private announceUpdate(batch: WriterBatch, snapshot: HeldMessage) {
+  private announceUpdate(batch: WriterBatch, snapshot: HeldMessage, media: PresentedAttachment[]) {
     const reactors = [...new Set(snapshot.reactions.flatMap((g) => g.userIds))].filter((id) => batch.reactorMembers.has(`${snapshot.chatId}:${id}`));
-    this.bus.toChat(snapshot.chatId, 'message:updated', presentMessage(snapshot), reactors);
-    for (const userId of reactors) this.bus.toUser(userId, 'message:updated', presentMessage(snapshot, [], userId));
+    this.bus.toChat(snapshot.chatId, 'message:updated', presentMessage(snapshot, media), reactors);
+    for (const userId of reactors) this.bus.toUser(userId, 'message:updated', presentMessage(snapshot, media, userId));
   }
 
   private announceRejections(records: LogRecord[], outcomes: WriteOutcome[]) {

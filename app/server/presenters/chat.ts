@@ -1,6 +1,6 @@
 import type { ChatKind } from '../models/chat.ts';
 import type { MemberRole } from '../models/chat-member.ts';
-import { presentMessage, type MessageRecord, type PresentedMessage } from './message.ts';
+import { presentMessage, type MessageRecord, type PresentedAttachment, type PresentedMessage } from './message.ts';
 import { presentUser, type PresentedUser, type UserFields } from './user.ts';
 
 export interface ChatView {
@@ -9,10 +9,15 @@ export interface ChatView {
   name: string | null;
   lastSeq: number;
   createdAt: Date;
+  /** The first members, up to EMBEDDED_MEMBERS_LIMIT (queries/chat-views.ts). */
   members: { user: UserFields; role: MemberRole; deliveredSeq: number; readSeq: number; muted: boolean; archived: boolean }[];
+  /** The rows of the members this view is presented to, also when beyond the embedded ones. */
+  viewers: Map<string, ChatView['members'][number]>;
+  memberCount: number;
   lastMessage: MessageRecord | null;
   /** Unread mentions by member id (members without any are absent). */
   mentionCounts?: Map<string, number>;
+  lastMessageAttachments?: PresentedAttachment[];
 }
 
 export interface PresentedChat {
@@ -20,6 +25,7 @@ export interface PresentedChat {
   kind: ChatKind;
   name: string;
   members: { user: PresentedUser; role: MemberRole; deliveredSeq: number; readSeq: number }[];
+  memberCount: number;
   lastSeq: number;
   lastMessage: PresentedMessage | null;
   readSeq: number;
@@ -34,7 +40,7 @@ export interface PresentedChat {
 
 /** A chat as one member sees it: a direct chat is named after the other person. */
 export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
-  const me = chat.members.find((member) => member.user.id === viewerId);
+  const me = chat.viewers.get(viewerId) ?? chat.members.find((member) => member.user.id === viewerId);
   const other = chat.members.find((member) => member.user.id !== viewerId);
   const readSeq = Math.min(me?.readSeq ?? 0, chat.lastSeq);
   return {
@@ -47,8 +53,9 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
       deliveredSeq: member.deliveredSeq,
       readSeq: member.readSeq,
     })),
+    memberCount: chat.memberCount,
     lastSeq: chat.lastSeq,
-    lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage) : null,
+    lastMessage: chat.lastMessage ? presentMessage(chat.lastMessage, chat.lastMessageAttachments) : null,
     readSeq,
     deliveredSeq: me?.deliveredSeq ?? 0,
     unreadCount: Math.max(0, chat.lastSeq - readSeq),

@@ -65,6 +65,8 @@ export interface PresentedAttachment {
   width?: number;
   height?: number;
   durationMs?: number;
+  /** Present (true) for a recorded voice note, as opposed to an audio file. */
+  voice?: true;
   url: string;
   thumbnailUrl: string | null;
 }

@@ -1,17 +1,17 @@
 import type { PresenceEntry, PresenceStore } from './presence-store.ts';
-import type { RealtimeBus } from './realtime-bus.ts';
+import type { PresenceAnnouncer } from './presence-audience.ts';
 
 /** Presence counted by open sockets per user. One process sees all its sockets: no REDIS_URL. */
 export class MemoryPresence implements PresenceStore {
   private readonly connections = new Map<string, number>();
   private readonly lastSeen = new Map<string, string>();
 
-  constructor(private readonly bus: RealtimeBus) {}
+  constructor(private readonly announcer: PresenceAnnouncer) {}
 
   connected(userId: string): void {
     const count = (this.connections.get(userId) ?? 0) + 1;
     this.connections.set(userId, count);
-    if (count === 1) this.bus.toEveryone('presence', this.entry(userId, true));
+    if (count === 1) this.announcer.announce(this.entry(userId, true));
   }
 
   disconnected(userId: string): void {
@@ -22,7 +22,7 @@ export class MemoryPresence implements PresenceStore {
     }
     this.connections.delete(userId);
     this.lastSeen.set(userId, new Date().toISOString());
-    this.bus.toEveryone('presence', this.entry(userId, false));
+    this.announcer.announce(this.entry(userId, false));
   }
 
   async online(): Promise<PresenceEntry[]> {
@@ -31,7 +31,9 @@ export class MemoryPresence implements PresenceStore {
 
   async start(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.announcer.idle();
+  }
 
   private entry(userId: string, online: boolean): PresenceEntry {
     const lastSeenAt = online ? new Date().toISOString() : (this.lastSeen.get(userId) ?? new Date().toISOString());

@@ -23,14 +23,20 @@ export class RealtimeBus {
     this.io.to(userRoom(userId)).emit(event, payload);
   }
 
+  /** To every socket of the listed users, each socket once. */
+  toUsers(userIds: string[], event: string, payload: unknown): void {
+    if (userIds.length) this.io.to(userIds.map(userRoom)).emit(event, payload);
+  }
+
+  /** To the sockets in any of these chats, each socket once. */
+  toChats(chatIds: string[], event: string, payload: unknown): void {
+    if (chatIds.length) this.io.to(chatIds.map(chatRoom)).emit(event, payload);
+  }
+
   /** To every socket in the chat except those of the listed users. */
   toChat(chatId: string, event: string, payload: unknown, exceptUserIds: string[] = []): void {
     const target = this.io.to(chatRoom(chatId));
     (exceptUserIds.length ? target.except(exceptUserIds.map(userRoom)) : target).emit(event, payload);
-  }
-
-  toEveryone(event: string, payload: unknown): void {
-    this.io.emit(event, payload);
   }
 
   /** Tells every socket of the user why, then disconnects them (deactivation, password reset, sign out everywhere). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import type { PresenceAnnouncer } from './presence-audience.ts';
 import type { PresenceEntry, PresenceStore } from './presence-store.ts';
-import type { RealtimeBus } from './realtime-bus.ts';
 import type { RedisKeys } from './redis-keys.ts';
 
 /**
@@ -26,7 +26,7 @@ export class RedisPresence implements PresenceStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly bus: RealtimeBus,
+    private readonly announcer: PresenceAnnouncer,
     private readonly logger: Logger,
     ttlSeconds: number,
   ) {
@@ -78,6 +78,7 @@ export class RedisPresence implements PresenceStore {
     this.halt();
     await this.ticking;
     await Promise.all(this.chains.values());
+    await this.announcer.idle();
     if (this.redis.status !== 'ready') return;
     await this.redis
       .multi()
@@ -163,7 +164,7 @@ export class RedisPresence implements PresenceStore {
   }
 
   private announce(userId: string, online: boolean) {
-    this.bus.toEveryone('presence', { userId, online, lastSeenAt: new Date().toISOString() } satisfies PresenceEntry);
+    this.announcer.announce({ userId, online, lastSeenAt: new Date().toISOString() });
   }
 
   /**

@@ -4,7 +4,7 @@ import { deleteMessage, editMessage, setReaction } from '../commands/message-act
 import { sendMessage } from '../commands/message-sender.ts';
 import { AppError, notFound, toAppError } from '../errors.ts';
 import type { User } from '../models/user.ts';
-import { presentMessage } from '../presenters/message.ts';
+import { presentMessagePage } from '../queries/message-attachments.ts';
 import { readSince } from '../queries/message-history.ts';
 import { editMessageSchema, messageRefSchema, reactionSchema, sendMessageSchema, syncSchema, typingSchema, watermarkSchema } from '../schemas/message-schemas.ts';
 import { validate } from '../schemas/validate.ts';
@@ -126,6 +126,6 @@ export function registerSocketHandlers(socket: ChatSocket, services: Services, r
     }
     if (positions.size === 0 && missing.length > 0) throw notFound('Chat');
     const { messages, hasMore } = await readSince(services.knex, positions);
-    return { messages: messages.map((m) => presentMessage(m, [], user.id)), hasMore, notFound: missing };
+    return { messages: await presentMessagePage(services.knex, messages, user.id), hasMore, notFound: missing };
   });
 }

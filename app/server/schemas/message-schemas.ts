@@ -31,7 +31,11 @@ export const sendMessageSchema = z
     chatId: z.uuid(),
     clientId: z.string().min(1).max(100),
     body: bodySchema.optional(),
-    attachmentIds: z.array(z.uuid()).max(MAX_ATTACHMENTS).optional(),
+    attachmentIds: z
+      .array(z.uuid())
+      .max(MAX_ATTACHMENTS, `attachmentIds: at most ${MAX_ATTACHMENTS}`)
+      .refine((ids) => new Set(ids).size === ids.length, 'attachmentIds: each attachment only once')
+      .optional(),
     replyToId: z.uuid().nullable().optional(),
     mentions: mentionsSchema.optional(),
   })

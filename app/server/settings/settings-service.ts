@@ -37,6 +37,8 @@ export const DEFAULT_SETTINGS: Settings = {
     'audio/*',
     'application/pdf',
     'text/plain',
+    'text/csv',
+    'application/zip',
     'application/msword',
     'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     'application/vnd.ms-excel',

@@ -104,6 +104,57 @@ function safeHref(href) {
 export function previewText(m) {
   if (m.deletedAt) return 'Message deleted';
   if (m.body) return m.body.length > 140 ? m.body.slice(0, 140) + '…' : m.body;
-  if (m.attachments && m.attachments.length) return 'Attachment';
+  if (m.attachments && m.attachments.length) return attachmentsSummary(/** @type {Attachment[]} */ (m.attachments));
   return '';
+}
+
+/** @typedef {{id: string, kind: 'image'|'video'|'audio'|'file', name: string, mime: string, size: number,
+ *   width?: number, height?: number, durationMs?: number, voice?: true, url: string, thumbnailUrl: string|null}} Attachment */
+
+/** The name recorded voice notes are uploaded under (actions/voice-notes.js). */
+export const VOICE_NOTE_NAME = 'voice-message.webm';
+
+/** The server marks recorded notes `voice: true`; any other audio is a file with a name. @param {Attachment} a */
+export const isVoiceNote = (a) => a.kind === 'audio' && a.voice === true;
+
+/** @type {Array<[(a: Attachment) => boolean, string, string]>} */
+const COUNTED = [
+  [(a) => a.kind === 'image', 'Photo', 'photos'],
+  [(a) => a.kind === 'video', 'Video', 'videos'],
+  [isVoiceNote, 'Voice message', 'voice messages'],
+];
+
+/** "Photo", "3 photos", "Video", "Voice message" or the file names, for a message without text. @param {Attachment[]} list */
+export function attachmentsSummary(list) {
+  /** @type {string[]} */
+  const parts = [];
+  for (const [test, one, many] of COUNTED) {
+    const n = list.filter(test).length;
+    if (n) parts.push(n === 1 ? one : `${n} ${many}`);
+  }
+  for (const a of list) if (!COUNTED.some(([test]) => test(a))) parts.push(a.name || 'File');
+  return parts.join(', ');
+}
+
+/** File sizes in words people read: "840 KB", "2.4 MB". @param {number} bytes */
+export function formatBytes(bytes) {
+  if (!(bytes >= 0)) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1).replace(/\.0$/, '') : Math.round(v)} ${units[i]}`;
+}
+
+/** A media duration as m:ss (or h:mm:ss). @param {number} ms */
+export function formatDuration(ms) {
+  const total = Math.max(0, Math.round((ms || 0) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }

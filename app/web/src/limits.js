@@ -2,3 +2,6 @@
 
 /** Longest message body, in characters (server: MAX_BODY_LENGTH in message-schemas.ts). */
 export const MAX_BODY = 8000;
+
+/** Most files one message can carry (server: MAX_ATTACHMENTS in message-schemas.ts). */
+export const MAX_ATTACHMENTS = 10;

@@ -20,6 +20,8 @@ import { signal, computed } from '@preact/signals-core';
  * @typedef {{items: Message[], loaded: boolean, hasMoreBefore: boolean, loadingOlder: boolean}} ChatMessages
  * @typedef {{id: string, chatId: string, messageId: string, title: string, body: string, at: number, seen: boolean}} AppNotification
  * @typedef {{id: number, chatId: string, title: string, body: string}} Toast
+ * @typedef {import('./media-store.js').PendingUpload} PendingUpload
+ * @typedef {import('./media-store.js').VoiceState} VoiceState
  */
 
 export function createAppState() {
@@ -73,6 +75,17 @@ export function createAppState() {
   const jumpTarget = signal(null);
   /** @type {import('@preact/signals-core').Signal<SearchView>} */
   const messageSearch = signal(/** @type {SearchView} */ ({ open: false, query: '', chatId: null, results: [], nextCursor: null, status: 'idle', error: '' }));
+
+  /** Files picked for a chat's next message, uploading or uploaded, in the order they were added. */
+  /** @type {import('@preact/signals-core').Signal<Record<string, PendingUpload[]>>} */
+  const uploads = signal({});
+  /** Per chat, the caption of a message the user sent while its files were still uploading. */
+  /** @type {import('@preact/signals-core').Signal<Record<string, string>>} */
+  const queuedSends = signal({});
+  /** @type {import('@preact/signals-core').Signal<{chatId: string, attachmentId: string}|null>} */
+  const lightbox = signal(null);
+  /** @type {import('@preact/signals-core').Signal<VoiceState|null>} */
+  const voice = signal(null);
 
   /** @type {import('@preact/signals-core').Signal<AppNotification[]>} */
   const notifications = signal([]);
@@ -138,6 +151,7 @@ export function createAppState() {
     activeChatId, unreadMarker, filter, search, dialog, dialogError, membersOpen, bellOpen, drafts,
     replyDrafts, editing, pendingDelete, jumpTarget, messageSearch,
     notifications, toasts, notificationPermission, connection, everConnected, pageVisible,
+    uploads, queuedSends, lightbox, voice,
     activeChat, chatsByRecent, visibleChats, peopleMatches, onlineUsers, totalUnread, unseenNotifications,
   };
 }

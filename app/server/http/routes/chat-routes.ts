@@ -20,7 +20,7 @@ const membershipSchema = z
   .refine((input) => Object.keys(input).length > 0, 'nothing to change');
 
 async function presentOne(ctx: AppContext, chatId: string, viewerId: string) {
-  const view = await loadChatView(ctx.services.knex, chatId);
+  const view = await loadChatView(ctx.services.knex, chatId, [viewerId]);
   if (!view) throw notFound('Chat');
   return { chat: presentChat(view, viewerId) };
 }

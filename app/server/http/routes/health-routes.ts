@@ -20,6 +20,7 @@ export function healthRoutes() {
       .then(() => 'ok' as const)
       .catch(() => 'failing' as const);
     if (ctx.services.redis) checks.redis = await ctx.services.redis.check();
+    checks.media = (await ctx.services.media.check()) ? 'ok' : 'failing';
     const log = ctx.services.log;
     if (log.ready) checks.kafka = (await log.ready()) ? 'ok' : 'failing';
     const ready = Object.values(checks).every((state) => state === 'ok');

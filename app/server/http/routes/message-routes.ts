@@ -8,6 +8,7 @@ import { authorize } from '../../policies/authorize.ts';
 import { membershipFacts, requireMembership } from '../../policies/chat-policy.ts';
 import { canSend } from '../../policies/message-policy.ts';
 import { presentMessage } from '../../presenters/message.ts';
+import { presentMessagePage } from '../../queries/message-attachments.ts';
 import { MAX_PAGE, readHistory } from '../../queries/message-history.ts';
 import { editMessageSchema, messageRefSchema, reactionSchema, sendMessageSchema, seqSchema } from '../../schemas/message-schemas.ts';
 import { validate } from '../../schemas/validate.ts';
@@ -36,7 +37,7 @@ export function messageRoutes() {
     const { afterSeq, beforeSeq, limit } = validate(historySchema, ctx.query);
     if (afterSeq !== undefined && beforeSeq !== undefined) throw invalidInput('afterSeq and beforeSeq cannot be combined');
     const page = await readHistory(ctx.services.knex, chat.chatId, afterSeq !== undefined ? { afterSeq, limit } : { beforeSeq, limit });
-    ctx.body = { messages: page.messages.map((m) => presentMessage(m, [], user.id)), hasMore: page.hasMore };
+    ctx.body = { messages: await presentMessagePage(ctx.services.knex, page.messages, user.id), hasMore: page.hasMore };
   });
 
   // For bots and integrations: the same path as the socket's message:send.

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { User } from '../../models/user.ts';
 import { presentUser } from '../../presenters/user.ts';
+import { visiblePresence } from '../../realtime/presence-audience.ts';
 import { validate } from '../../schemas/validate.ts';
 import { requirePrincipal, type AppCustom, type AppState } from '../context.ts';
 
@@ -28,8 +29,8 @@ export function userRoutes() {
   });
 
   router.get('/api/presence', async (ctx) => {
-    requirePrincipal(ctx);
-    ctx.body = { presence: await ctx.services.presence.online() };
+    const { user } = requirePrincipal(ctx);
+    ctx.body = { presence: await visiblePresence(ctx.services.knex, user.id, await ctx.services.presence.online()) };
   });
 
   return router;

@@ -42,9 +42,10 @@ const BOOT_RETRY_MS = 3000;
  *   sendQueue: import('./send-queue.js').SendQueue,
  *   receipts: import('./receipts.js').Receipts,
  *   notifications: import('./notifications.js').Notifications,
+ *   media: {clear: () => void},
  * }} deps
  */
-export function createSession(state, { socket, people, chats, sendQueue, receipts, notifications }) {
+export function createSession(state, { socket, people, chats, sendQueue, receipts, notifications, media }) {
   /**
    * Resumes the cookie session, or shows the sign-in form. Only a 401 means signed out: when the
    * server cannot tell (503, network), it keeps loading and asks again.
@@ -115,6 +116,7 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
   function reset() {
     sendQueue.clear();
     receipts.clear();
+    media.clear();
     batch(() => {
       state.authStatus.value = 'signed-out';
       state.me.value = null;

@@ -7,6 +7,7 @@ import { MessageList } from './MessageList.js';
 import { Composer } from './Composer.js';
 import { ChatMenu } from './ChatMenu.js';
 import { ConfirmDelete } from './MessageMenu.js';
+import { DropZone } from './DropZone.js';
 import { BackIcon, UsersIcon, CloseIcon, ChatIcon } from './icons.js';
 import { formatLastSeen } from '../format.js';
 
@@ -70,10 +71,10 @@ export function ChatWindow() {
           </button>` : null}
       </header>
       <div class="chat-body">
-        <div class="chat-main">
+        <${DropZone} onFiles=${(/** @type {File[]} */ files) => actions.addFiles(chat.id, files)}>
           <${MessageList} key=${chat.id} chat=${chat} />
           <${Composer} key=${chat.id} chatId=${chat.id} />
-        </div>
+        <//>
         ${chat.kind === 'group' && state.membersOpen.value ? html`<${MembersPanel} chat=${chat} />` : null}
       </div>
       <${ConfirmDelete} />

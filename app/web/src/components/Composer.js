@@ -1,13 +1,17 @@
 // The message box: Enter sends, Shift+Enter breaks the line; typing is reported (throttled by the actions).
 // "@" offers the chat's members to mention; a reply being written shows its quote above the box.
+// Files (picked, pasted) wait above it as chips; with nothing typed the send button becomes the microphone.
 import { html } from 'htm/preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from './context.js';
-import { SendIcon, ClipIcon } from './icons.js';
+import { SendIcon } from './icons.js';
+import { AttachmentChips } from './AttachmentChips.js';
+import { AttachButton, MicButton, VoiceBar } from './ComposerMedia.js';
 import { MAX_BODY } from '../limits.js';
 import { useMentions } from './MentionAutocomplete.js';
 import { ReplyBar } from './ReplyQuote.js';
 import { mentionsIn } from '../mentions.js';
+import { canRecord } from '../voice-recorder.js';
 
 /** @param {{chatId: string}} p */
 export function Composer({ chatId }) {
@@ -24,6 +28,10 @@ export function Composer({ chatId }) {
     setText: (next) => actions.setDraft(chatId, next),
   });
   const reply = state.replyDrafts.value[chatId] || null;
+  const uploads = state.uploads.value[chatId] || [];
+  const queued = chatId in state.queuedSends.value;
+  const voice = state.voice.value && state.voice.value.chatId === chatId ? state.voice.value : null;
+  const hasContent = !!text.trim() || uploads.length > 0;
 
   useEffect(() => {
     if (reply && ref.current) ref.current.focus();
@@ -42,19 +50,23 @@ export function Composer({ chatId }) {
   }, [text]);
 
   function submit() {
-    if (tooLong || !text.trim()) return;
-    if (!actions.sendMessage(chatId, text, { replyTo: reply, ...mentionsIn(text, mention.picked) })) return;
+    if (tooLong || !hasContent || queued) return;
+    if (!actions.sendWithFiles(chatId, text, { replyTo: reply, ...mentionsIn(text, mention.picked) })) return;
     actions.setDraft(chatId, '');
     actions.cancelReply(chatId);
     mention.reset();
   }
 
+  if (voice) {
+    return html`<${VoiceBar} voice=${voice} onStop=${actions.stopVoice} onCancel=${actions.cancelVoice} onRetry=${actions.retryVoice} />`;
+  }
   return html`
     ${reply ? html`<${ReplyBar} reply=${reply} onCancel=${() => actions.cancelReply(chatId)} />` : null}
+    <${AttachmentChips} uploads=${uploads} queued=${queued} onRemove=${(/** @type {string} */ id) => actions.removeUpload(chatId, id)}
+      onRetry=${(/** @type {string} */ id) => actions.retryUpload(chatId, id)} onUnqueue=${() => actions.unqueueSend(chatId)} />
     <form class="composer" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); submit(); }}>
       <div class="attach-slot">
-        <button type="button" class="icon-btn" data-testid="attach-button" aria-label="Attach a file (coming soon)"
-          title="Attachments are coming soon" disabled><${ClipIcon} /></button>
+        <${AttachButton} onFiles=${(/** @type {File[]} */ files) => actions.addFiles(chatId, files)} />
       </div>
       <div class="composer-field">
         <textarea ref=${ref} rows="1" placeholder="Write a message…" aria-label="Message" data-testid="composer"
@@ -66,6 +78,12 @@ export function Composer({ chatId }) {
           }}
           onClick=${(/** @type {any} */ e) => mention.update(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)}
           aria-expanded=${mention.open} aria-autocomplete="list"
+          onPaste=${(/** @type {ClipboardEvent} */ e) => {
+            const files = [...((e.clipboardData && e.clipboardData.files) || [])];
+            if (!files.length) return;
+            e.preventDefault();
+            actions.addFiles(chatId, files);
+          }}
           onKeyDown=${(/** @type {KeyboardEvent} */ e) => {
             if (mention.onKeyDown(e)) return;
             if (e.key === 'ArrowUp' && !text && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
@@ -91,8 +109,9 @@ export function Composer({ chatId }) {
         ${mention.popup}
         ${tooLong ? html`<span class="too-long" role="alert">${text.length - MAX_BODY} characters over the limit</span>` : null}
       </div>
-      <button type="submit" class="send-btn" data-testid="send-button" aria-label="Send" disabled=${!text.trim() || tooLong}>
+      ${!hasContent && canRecord() ? html`<${MicButton} onStart=${() => actions.startVoice(chatId)} />` : html`
+      <button type="submit" class="send-btn" data-testid="send-button" aria-label="Send" disabled=${!hasContent || tooLong || queued}>
         <${SendIcon} size=${18} />
-      </button>
+      </button>`}
     </form>`;
 }

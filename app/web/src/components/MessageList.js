@@ -4,7 +4,9 @@ import { html } from 'htm/preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
-import { Ticks, ClockIcon, AlertIcon, DownIcon, FileIcon } from './icons.js';
+import { Ticks, ClockIcon, AlertIcon, DownIcon } from './icons.js';
+import { MessageMedia, mediaBubbleClass } from './MessageMedia.js';
+import { Lightbox } from './Lightbox.js';
 import { formatTime, formatDay, dayKey, hueOf } from '../format.js';
 import { ownMessageStatus, pendingKey, reactionsOf } from '../store.js';
 import { noticeText } from '../notices.js';
@@ -143,6 +145,7 @@ export function MessageList({ chat }) {
     const last = !next || !sameGroup(m, next) || dayKey(next.createdAt) !== dayKey(m.createdAt);
     rows.push(html`<${Bubble} key=${keyOf(m)} message=${m} chat=${chat} myId=${myId} first=${first} last=${last}
       isGroup=${isGroup} showSeen=${isGroup && m.seq === lastOwnSeq} onRetry=${actions.retrySend} onDiscard=${actions.discardFailed}
+      onOpenImage=${(/** @type {string} */ attachmentId) => actions.openLightbox(chat.id, attachmentId)}
       flash=${flashId !== null && flashId === m.id} />`);
   });
 
@@ -159,7 +162,8 @@ export function MessageList({ chat }) {
     ${!atBottom ? html`
       <button class="jump-latest" data-testid="jump-latest" onClick=${jumpToLatest} aria-label="Jump to latest messages">
         ${newCount ? html`<span class="jump-count">${newCount}</span>` : null}<${DownIcon} />
-      </button>` : null}`;
+      </button>` : null}
+    <${Lightbox} open=${state.lightbox.value} chatId=${chat.id} items=${items} onClose=${actions.closeLightbox} onStep=${actions.stepLightbox} />`;
 }
 
 /** @param {Message|undefined} a @param {Message} b */
@@ -171,9 +175,10 @@ function sameGroup(a, b) {
 
 /**
  * @param {{message: Message, chat: import('../state.js').Chat, myId: string, first: boolean, last: boolean,
- *   isGroup: boolean, showSeen: boolean, onRetry: (id: string) => void, onDiscard: (id: string) => void, flash: boolean}} p
+ *   isGroup: boolean, showSeen: boolean, onRetry: (id: string) => void, onDiscard: (id: string) => void,
+ *   onOpenImage: (attachmentId: string) => void, flash: boolean}} p
  */
-function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetry, onDiscard, flash }) {
+function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetry, onDiscard, onOpenImage, flash }) {
   const { state, actions } = useApp();
   const [menuOpen, setMenuOpen] = useState(false);
   const users = state.users.value;
@@ -196,12 +201,13 @@ function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetr
       onContextMenu=${(/** @type {MouseEvent} */ e) => { if (m.id && !m.deletedAt && !editing) { e.preventDefault(); setMenuOpen(true); } }}
       onMouseLeave=${() => setMenuOpen(false)}>
       ${isGroup && !own ? html`<div class="msg-avatar">${last ? html`<${Avatar} id=${m.sender.id} name=${m.sender.name} size=${28} />` : null}</div>` : null}
-      <div class="bubble">
+      <div class=${'bubble' + mediaBubbleClass(m)}>
         ${isGroup && !own && first ? html`<div class="sender" data-testid="message-sender" style=${'--hue:' + hueOf(m.sender.id)}>${m.sender.name}</div>` : null}
         ${m.replyTo && !m.deletedAt ? html`<${ReplyQuote} reply=${m.replyTo} onOpen=${(/** @type {string} */ id) => actions.jumpToMessage(chat.id, id)} />` : null}
-        ${m.attachments && m.attachments.length ? html`<${MessageMedia} attachments=${m.attachments} />` : null}
+        ${m.attachments && m.attachments.length && !m.deletedAt ? html`<${MessageMedia} message=${m} onOpenImage=${onOpenImage} />` : null}
         ${m.deletedAt ? html`<div class="body muted deleted-body" data-testid="message-deleted"><em>This message was deleted</em><span class="meta-spacer"></span></div>`
-          : editing ? html`<${MessageEditor} message=${m} chatId=${chat.id} />` : html`
+          : editing ? html`<${MessageEditor} message=${m} chatId=${chat.id} />`
+          : mediaBubbleClass(m).includes('media-only') ? null : html`
           <div class="body" data-testid="message-body"><${MessageText} text=${m.body || ''} people=${mentioned} group=${m.mentionAll || null}
             myId=${myId} /><span class="meta-spacer"></span></div>`}
         <span class="meta">
@@ -233,18 +239,4 @@ function Status({ status }) {
       : status === 'failed' ? html`<${AlertIcon} size=${14} />`
       : html`<${Ticks} double=${status !== 'sent'} />`}
   </span>`;
-}
-
-/**
- * The media slot of a bubble. Until media sending lands it lists attachments as file chips.
- * @param {{attachments: any[]}} p
- */
-function MessageMedia({ attachments }) {
-  return html`<div class="media-slot" data-testid="message-media">
-    ${attachments.map((a) => html`
-      <a class="file-chip" key=${a.id} href=${typeof a.url === 'string' && a.url.startsWith('/') ? a.url : undefined}
-        target="_blank" rel="noopener noreferrer">
-        <${FileIcon} size=${16} /><span>${a.name || 'Attachment'}</span>
-      </a>`)}
-  </div>`;
 }
