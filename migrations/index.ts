@@ -3,6 +3,7 @@ import * as initial from './20261128000000_initial.ts';
 import * as messagesCreatedAt from './20261128000001_messages_created_at.ts';
 import * as search from './20261201000000_search.ts';
 import * as attachmentMedia from './20261201000001_attachment_media.ts';
+import * as chatLogEntries from './20261201000200_chat_log_entries.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261128000001_messages_created_at': messagesCreatedAt,
   '20261201000000_search': search,
   '20261201000001_attachment_media': attachmentMedia,
+  '20261201000200_chat_log_entries': chatLogEntries,
 };

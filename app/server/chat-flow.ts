@@ -51,6 +51,7 @@ import type { Services } from './services.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { orphanUploadsJob } from './jobs/orphan-uploads.ts';
 import { clearStaleStaging } from './commands/upload-receiver.ts';
+import { removeMediaObjects } from './commands/attachment-remover.ts';
 import { createMediaStore } from './storage/create-media-store.ts';
 import { MediaTools } from './storage/media-tools.ts';
 
@@ -131,8 +132,10 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     : new MemoryPresence(announcer);
   await presence.start();
   const metrics = createMetrics();
-  // One refused record fails only itself, never the batch it came in.
-  const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics), logger);
+  const settings = new SettingsService(knex);
+  // One refused record fails only itself, never the batch it came in. A deleted message's files go
+  // with it: the writer removes their rows, the store the bytes.
+  const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics, settings, (keys) => removeMediaObjects(media, logger, keys)), logger);
   const limits = new Limits(config, redis ? { redis: redis.pub, keys: redis.keys } : undefined);
   const services: Services = {
     config,
@@ -153,7 +156,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     presence,
     redis,
     limits,
-    settings: new SettingsService(knex),
+    settings,
     jobs: new JobScheduler(knex, logger),
     media,
     mediaTools: new MediaTools(config.ffmpeg, logger),

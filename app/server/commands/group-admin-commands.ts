@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
 import { audit } from './audit.ts';
 import { announceChat } from './chat-events.ts';
 import { memberIdsOf } from './chat-commands.ts';
-import { appendSystemMessage } from './system-message.ts';
+import { appendNotice } from './system-message.ts';
 
 /** The admin console works on groups only: a direct chat answers like one that does not exist. */
 export async function requireGroup(knex: Knex, chatId: string): Promise<{ id: string; archivedAt: Date | null }> {
@@ -32,7 +32,8 @@ export async function setGroupArchived(services: Services, admin: User, chatId: 
     return true;
   });
   if (!changed) return;
-  await appendSystemMessage(services, chatId, admin.id, archived ? `${admin.name} archived the group` : `${admin.name} reopened the group`);
+  const body = archived ? `${admin.name} archived the group` : `${admin.name} reopened the group`;
+  await appendNotice(services, chatId, admin.id, { type: 'chat.archived', archived, body });
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }
 

@@ -16,6 +16,8 @@ export const settingsSchema = z.object({
     .transform((types) => [...new Set(types)]),
   retentionDays: z.number().int().min(1, 'retentionDays: at least 1 (null keeps messages forever)').max(36_500).nullable(),
   registration: z.enum(['closed', 'open']),
+  /** How long authors may edit or delete their own messages; null: no limit. */
+  editWindowMinutes: z.number().int().min(1, 'editWindowMinutes: at least 1 (null allows editing at any time)').max(525_600).nullable(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -49,6 +51,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ],
   retentionDays: null,
   registration: 'closed',
+  editWindowMinutes: null,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
