@@ -54,6 +54,7 @@ import type { Services } from './services.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import { orphanUploadsJob } from './jobs/orphan-uploads.ts';
 import { clearStaleStaging } from './commands/upload-receiver.ts';
+import { removeMediaObjects } from './commands/attachment-remover.ts';
 import { createMediaStore } from './storage/create-media-store.ts';
 import { MediaTools } from './storage/media-tools.ts';
 
@@ -136,12 +137,13 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     : new MemoryPresence(announcer);
   await presence.start();
   const metrics = createMetrics();
-  // One refused record fails only itself, never the batch it came in.
-  const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics), logger);
-  const limits = new Limits(config, redis ? { redis: redis.pub, keys: redis.keys } : undefined);
   // A settings change on one replica drops the cached settings of every other (through the Redis adapter).
   const settings = new SettingsService(knex, redis ? () => io.serverSideEmit('settings:changed') : undefined);
   if (redis) io.on('settings:changed', () => settings.invalidate());
+  // One refused record fails only itself, never the batch it came in. A deleted message's files go
+  // with it: the writer removes their rows, the store the bytes.
+  const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics, settings, (keys) => removeMediaObjects(media, logger, keys)), logger);
+  const limits = new Limits(config, redis ? { redis: redis.pub, keys: redis.keys } : undefined);
   const services: Services = {
     config,
     originPolicy: new OriginPolicy(config.allowedOrigins),

@@ -126,7 +126,7 @@ describe('the Kafka message log, when things go wrong', () => {
     const producer = kafka.producer();
     await producer.connect();
     try {
-      const bogus = { ...({ id: randomUUID(), chatId, senderId: users[0]!.user.id, clientId: 'c' } satisfies Partial<LogRecord>), kind: 'poem' };
+      const bogus = { ...({ id: randomUUID(), chatId, actorId: users[0]!.user.id, clientId: 'c' } satisfies Partial<LogRecord>), type: 'message.created', kind: 'poem' };
       await producer.send({
         topic: env.CHATFLOW_KAFKA_TOPIC,
         acks: -1,
@@ -164,7 +164,7 @@ describe('the Kafka message log, when things go wrong', () => {
     try {
       const chatId = randomUUID();
       const senderId = randomUUID();
-      const records = Array.from({ length: 5 }, (_, i): LogRecord => ({ id: messageIdFor(senderId, `c${i}`), chatId, senderId, clientId: `c${i}`, kind: 'text', body: `m${i}`, attachmentIds: [], acceptedAt: new Date().toISOString() }));
+      const records = Array.from({ length: 5 }, (_, i): LogRecord => ({ type: 'message.created', id: messageIdFor(senderId, `c${i}`), chatId, actorId: senderId, clientId: `c${i}`, kind: 'text', body: `m${i}`, attachmentIds: [], replyToId: null, mentions: [], mentionAll: null, acceptedAt: new Date().toISOString() }));
       expect(await Promise.all(records.map((r) => log.append(r)))).toEqual(records.map(() => ({})));
       await eventually(async () => written.length >= 5 && (await caughtUp(settings.topic, settings.groupId)), 'the retried batch to be written and committed');
       expect(failures).toBeLessThan(0);

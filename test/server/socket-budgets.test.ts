@@ -101,7 +101,7 @@ describe('chat:sync row budget', () => {
     await Promise.all(
       chatIds.flatMap((chatId) =>
         Array.from({ length: 500 }, (_, i) =>
-          log.append({ id: randomUUID(), chatId, senderId: alice.user.id, clientId: randomUUID(), kind: 'text', body: `b${i}`, attachmentIds: [], acceptedAt: new Date().toISOString() }),
+          log.append({ type: 'message.created', id: randomUUID(), chatId, actorId: alice.user.id, clientId: randomUUID(), kind: 'text', body: `b${i}`, attachmentIds: [], replyToId: null, mentions: [], mentionAll: null, acceptedAt: new Date().toISOString() }),
         ),
       ),
     );

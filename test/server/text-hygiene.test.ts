@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IsolatingWriter, isDataError } from '../../app/server/pipeline/isolating-writer.ts';
-import type { LogRecord } from '../../app/server/pipeline/log-record.ts';
+import type { MessageCreatedRecord } from '../../app/server/pipeline/log-record.ts';
 import { messageIdFor } from '../../app/server/pipeline/message-ids.ts';
 import { MessageWriter } from '../../app/server/pipeline/message-writer.ts';
 import { Api } from '../support/api.ts';
@@ -167,14 +167,18 @@ describe('a burst of poisoned sends beside normal ones', () => {
 });
 
 describe('records the database refuses', () => {
-  const recordFor = (user: TestUser, chatId: string, body: string, clientId = randomUUID()): LogRecord => ({
+  const recordFor = (user: TestUser, chatId: string, body: string, clientId = randomUUID()): MessageCreatedRecord => ({
+    type: 'message.created',
     id: messageIdFor(user.user.id, clientId),
     chatId,
-    senderId: user.user.id,
+    actorId: user.user.id,
     clientId,
     kind: 'text',
     body,
     attachmentIds: [],
+    replyToId: null,
+    mentions: [],
+    mentionAll: null,
     acceptedAt: new Date().toISOString(),
   });
 
@@ -183,12 +187,12 @@ describe('records the database refuses', () => {
   });
 
   it('writes the good records of a batch and rejects only the one that violates a constraint', async () => {
-    const { knex, bus, logger, metrics } = server.running.services;
-    const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics), logger);
+    const { knex, bus, logger, metrics, settings } = server.running.services;
+    const writer = new IsolatingWriter(new MessageWriter(knex, bus, logger, metrics, settings), logger);
     const first = recordFor(alice, ids.group, 'first');
     expect(await writer.writeBatch([first])).toMatchObject([{ status: 'written' }]);
     // Same sender and clientId under another id: the schema accepts it, the unique index does not.
-    const clash: LogRecord = { ...first, id: randomUUID(), body: 'clash' };
+    const clash: MessageCreatedRecord = { ...first, id: randomUUID(), body: 'clash' };
     const goods = Array.from({ length: 9 }, (_, i) => recordFor(i % 2 ? alice : bob, ids.group, `good ${i}`));
     const batch = [...goods.slice(0, 4), clash, ...goods.slice(4)];
     const outcomes = await writer.writeBatch(batch);
@@ -200,10 +204,10 @@ describe('records the database refuses', () => {
   });
 
   it('still fails the whole batch when the database cannot be reached', async () => {
-    const { bus, logger, metrics } = server.running.services;
+    const { bus, logger, metrics, settings } = server.running.services;
     const unreachable = knexFactory({ client: 'pg', connection: { connectionString: 'postgres://postgres@127.0.0.1:1/none' }, acquireConnectionTimeout: 3000 });
     try {
-      const writer = new IsolatingWriter(new MessageWriter(unreachable, bus, logger, metrics), logger);
+      const writer = new IsolatingWriter(new MessageWriter(unreachable, bus, logger, metrics, settings), logger);
       const failure = await writer.writeBatch([recordFor(alice, ids.group, 'lost')]).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(Error);
       expect(isDataError(failure)).toBe(false);

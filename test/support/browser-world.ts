@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, openApp, openSignedIn, type OpenOptions, type Session } from './browser.ts';
 import { useTestServer, type ServerFixture } from './server-fixture.ts';
-import type { TestUser } from './test-server.ts';
+import type { TestServerOptions, TestUser } from './test-server.ts';
 
 export interface BrowserWorld<Key extends string> {
   readonly server: ServerFixture;
@@ -19,7 +19,8 @@ export interface BrowserWorld<Key extends string> {
   openSignedOut(options?: OpenOptions): Promise<Session>;
 }
 
-export interface BrowserWorldOptions {
+/** The server's options (for example a Kafka log and a replica's roles), and Chromium's. */
+export interface BrowserWorldOptions extends TestServerOptions {
   /** Extra Chromium flags, e.g. FAKE_MEDIA_ARGS. */
   launchArgs?: readonly string[];
 }
@@ -33,7 +34,8 @@ export function useBrowserWorld<Key extends string = never>(
   people: Readonly<Record<Key, string>> = {} as Record<Key, string>,
   options: BrowserWorldOptions = {},
 ): BrowserWorld<Key> {
-  const server = useTestServer();
+  const { launchArgs, ...serverOptions } = options;
+  const server = useTestServer(serverOptions);
   let launched: Browser | undefined;
   let users: Record<Key, TestUser> | undefined;
   const sessions: Session[] = [];
@@ -48,7 +50,7 @@ export function useBrowserWorld<Key extends string = never>(
   };
 
   beforeAll(async () => {
-    launched = await launchBrowser(options.launchArgs);
+    launched = await launchBrowser(launchArgs);
     const created: Partial<Record<Key, TestUser>> = {};
     // One at a time, so accounts are created in the order the suite lists them.
     for (const key of Object.keys(people) as Key[]) created[key] = await server.createUser({ name: people[key] });

@@ -5,7 +5,7 @@ import { authorizeManageGroup, authorizeRemoveMember, requireMembership } from '
 import type { Services } from '../services.ts';
 import { audit } from './audit.ts';
 import { announceChat } from './chat-events.ts';
-import { appendSystemMessage } from './system-message.ts';
+import { appendNotice } from './system-message.ts';
 
 export const MAX_GROUP_MEMBERS = 1000;
 
@@ -92,7 +92,7 @@ export async function changeGroupName(services: Services, actor: User, chatId: s
     await trx('chats').where({ id: chatId }).update({ name, updatedAt: new Date() });
     if (audited) await audit(trx, { actorId: actor.id, action: 'group.rename', targetType: 'chat', targetId: chatId, details: { name }, ip: audited.ip });
   });
-  await appendSystemMessage(services, chatId, actor.id, `${actor.name} renamed the group to "${name}"`);
+  await appendNotice(services, chatId, actor.id, { type: 'chat.renamed', name, body: `${actor.name} renamed the group to "${name}"` });
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }
 
@@ -121,7 +121,7 @@ export async function addGroupMembers(services: Services, actor: User, chatId: s
   if (added.length === 0) return;
   services.bus.joinChat(added, chatId);
   const names = users.filter((u) => added.includes(u.id)).map((u) => u.name);
-  await appendSystemMessage(services, chatId, actor.id, `${actor.name} added ${names.join(', ')}`);
+  await appendNotice(services, chatId, actor.id, { type: 'member.added', userIds: added, body: `${actor.name} added ${names.join(', ')}` });
   await announceChat(services, chatId, 'chat:created', added);
   await announceChat(services, chatId, 'chat:updated', (await memberIdsOf(services.knex, chatId)).filter((id) => !added.includes(id)));
 }
@@ -171,7 +171,7 @@ export async function removeGroupMember(services: Services, actor: User, chatId:
   services.bus.leaveChat([userId], chatId);
   services.bus.toUser(userId, 'chat:removed', { chatId });
   const body = userId === actor.id ? `${actor.name} left` : `${actor.name} removed ${removed.name}`;
-  await appendSystemMessage(services, chatId, actor.id, body);
+  await appendNotice(services, chatId, actor.id, { type: 'member.removed', userIds: [userId], body });
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }
 

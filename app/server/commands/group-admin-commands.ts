@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
 import { audit } from './audit.ts';
 import { announceChat } from './chat-events.ts';
 import { memberIdsOf } from './chat-commands.ts';
-import { appendSystemMessage } from './system-message.ts';
+import { appendNotice } from './system-message.ts';
 
 /** The admin console works on groups only: a direct chat answers like one that does not exist. */
 export async function requireGroup(knex: Knex, chatId: string): Promise<{ id: string; archivedAt: Date | null }> {
@@ -32,7 +32,8 @@ export async function setGroupArchived(services: Services, admin: User, chatId: 
     return true;
   });
   if (!changed) return;
-  await appendSystemMessage(services, chatId, admin.id, archived ? `${admin.name} archived the group` : `${admin.name} reopened the group`);
+  const body = archived ? `${admin.name} archived the group` : `${admin.name} reopened the group`;
+  await appendNotice(services, chatId, admin.id, { type: 'chat.archived', archived, body });
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }
 
@@ -51,7 +52,7 @@ export async function deleteGroup(services: Services, admin: User, chatId: strin
   for (const userId of memberIds) services.bus.toUser(userId, 'chat:removed', { chatId });
 }
 
-/** Makes a member the group's only owner (the previous owners stay as members). */
+/** Makes a member the group's only owner (the previous owners stay as members); members hear chat:updated. */
 export async function changeGroupOwner(services: Services, admin: User, chatId: string, ownerId: string, ip?: string) {
   const owner = await services.knex.transaction(async (trx) => {
     const target = (await trx('chatMembers as m').join('users as u', 'u.id', 'm.userId').where({ 'm.chatId': chatId, 'm.userId': ownerId }).forUpdate().first('u.name', 'm.role')) as
@@ -69,6 +70,5 @@ export async function changeGroupOwner(services: Services, admin: User, chatId: 
     return target;
   });
   if (!owner) return;
-  await appendSystemMessage(services, chatId, admin.id, `${admin.name} made ${owner.name} the owner`);
   await announceChat(services, chatId, 'chat:updated', await memberIdsOf(services.knex, chatId));
 }

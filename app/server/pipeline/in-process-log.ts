@@ -1,7 +1,8 @@
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { rejectionError } from '../policies/authorize.ts';
 import { BatchingQueue, type Settled } from './batching-queue.ts';
-import { REJECTION_STATUS, type LogRecord } from './log-record.ts';
+import type { LogRecord } from './log-record.ts';
 import type { AppendResult, MessageLog } from './message-log.ts';
 import type { MessageWriter } from './message-writer.ts';
 
@@ -19,8 +20,8 @@ export class InProcessLog implements MessageLog {
         const outcomes = await writer.writeBatch(records);
         return outcomes.map((outcome) =>
           outcome.status === 'rejected'
-            ? { ok: false, error: new AppError(REJECTION_STATUS[outcome.code], outcome.code, outcome.message) }
-            : { ok: true, value: { seq: outcome.seq } },
+            ? { ok: false, error: rejectionError(outcome.code, outcome.message) }
+            : { ok: true, value: outcome.status === 'unchanged' ? {} : { seq: outcome.seq } },
         );
       } catch (error) {
         logger.error({ err: error, size: records.length }, 'message batch failed; senders will retry');

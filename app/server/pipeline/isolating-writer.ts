@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import { logRecordSchema, type LogRecord, type WriteOutcome } from './log-record.ts';
-import type { MessageWriter } from './message-writer.ts';
+import type { MessageWriter, WriteOptions } from './message-writer.ts';
 
 type BatchWriter = Pick<MessageWriter, 'writeBatch'>;
 
@@ -30,18 +30,18 @@ export class IsolatingWriter implements BatchWriter {
     private readonly logger: Logger,
   ) {}
 
-  async writeBatch(records: LogRecord[]): Promise<WriteOutcome[]> {
+  async writeBatch(records: LogRecord[], options: WriteOptions = {}): Promise<WriteOutcome[]> {
     const outcomes: (WriteOutcome | undefined)[] = records.map((record) => (logRecordSchema.safeParse(record).success ? undefined : refused(record)));
     const valid = records.flatMap((_, index) => (outcomes[index] ? [] : [index]));
-    await this.writeIsolated(records, valid, outcomes);
+    await this.writeIsolated(records, valid, outcomes, options);
     return outcomes as WriteOutcome[];
   }
 
   // In log order, the first half before the second: seqs stay in the order the records came.
-  private async writeIsolated(records: LogRecord[], indexes: number[], outcomes: (WriteOutcome | undefined)[]): Promise<void> {
+  private async writeIsolated(records: LogRecord[], indexes: number[], outcomes: (WriteOutcome | undefined)[], options: WriteOptions): Promise<void> {
     if (indexes.length === 0) return;
     try {
-      const written = await this.writer.writeBatch(indexes.map((index) => records[index]!));
+      const written = await this.writer.writeBatch(indexes.map((index) => records[index]!), options);
       written.forEach((outcome, i) => (outcomes[indexes[i]!] = outcome));
     } catch (error) {
       if (!isDataError(error)) throw error;
@@ -52,8 +52,8 @@ export class IsolatingWriter implements BatchWriter {
         return;
       }
       const middle = Math.ceil(indexes.length / 2);
-      await this.writeIsolated(records, indexes.slice(0, middle), outcomes);
-      await this.writeIsolated(records, indexes.slice(middle), outcomes);
+      await this.writeIsolated(records, indexes.slice(0, middle), outcomes, options);
+      await this.writeIsolated(records, indexes.slice(middle), outcomes, options);
     }
   }
 }

@@ -136,9 +136,6 @@ export class KafkaWriterConsumer {
       const records = chunk.flatMap((message) => this.parse(message, partition));
       const outcomes = await this.writeUntilDone(records, payload);
       if (!outcomes) return;
-      for (const outcome of outcomes) {
-        if (outcome.status === 'rejected') this.logger.info({ id: outcome.id, code: outcome.code }, 'dropped a logged message the writer refused');
-      }
       const last = chunk[chunk.length - 1]!.offset;
       resolveOffset(last);
       // Kafka's committed offset is the next one to read. A commit refused because the group is
@@ -163,7 +160,8 @@ export class KafkaWriterConsumer {
     let delay = WRITE_RETRY_FIRST_MS;
     for (;;) {
       try {
-        return await this.writer.writeBatch(records);
+        // Senders were acked at produce time: a refusal reaches them as message:rejected.
+        return await this.writer.writeBatch(records, { announceRejections: true });
       } catch (error) {
         this.logger.error({ err: error, size: records.length, retryInMs: delay }, 'writing a batch failed; retrying it (offset not committed)');
       }

@@ -1,28 +1,32 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { mediaPreview } from '../presenters/attachment.ts';
-import { presentMessage, type MessageRecord, type PresentedAttachment } from '../presenters/message.ts';
+import { presentMessage, type PresentedAttachment } from '../presenters/message.ts';
+import { attachmentsByMessage } from '../queries/message-attachments.ts';
 import type { RealtimeBus } from '../realtime/realtime-bus.ts';
-import { lockBatchAttachments, type AttachmentClaims } from './attachment-claims.ts';
-import { ARCHIVED_MESSAGE, type LogRecord, type WriteOutcome } from './log-record.ts';
+import type { SettingsService } from '../settings/settings-service.ts';
+import { lockBatchAttachments } from './attachment-claims.ts';
+import type { LogRecord, MessageCreatedRecord, WriteOutcome } from './log-record.ts';
+import { notifyNewMessage } from './notifications.ts';
+import { applyEntry } from './writer/entry-appliers.ts';
+import { snapshotOf, WriterBatch, type HeldMessage, type WrittenEntry } from './writer/writer-batch.ts';
 
-interface ChatState {
-  id: string;
-  kind: 'direct' | 'group';
-  name: string | null;
-  lastSeq: number;
-  archivedAt: Date | null;
+export interface WriteOptions {
+  /**
+   * The records were acked before this write (the Kafka log): a refused send reaches its sender's
+   * devices as `message:rejected`, since nobody is waiting for the outcome.
+   */
+  announceRejections?: boolean;
 }
 
-const NOTIFICATION_BODY_LENGTH = 140;
-// Rows per INSERT statement: 8 columns each stays far below PostgreSQL's 65,535 parameters.
-const INSERT_CHUNK = 1000;
+/** Removes stored files (and thumbnails) of deleted messages once their rows are gone. */
+export type StoredMediaRemover = (storageKeys: string[]) => Promise<void>;
 
 /**
- * The single writer of the message path: takes a batch of log records, drops duplicates, assigns
+ * The single writer of every chat's log: takes a batch of entries, drops duplicates, applies each
+ * entry (one small apply per type, each re-checking its policy against the locked rows), assigns
  * contiguous per-chat seqs and writes the whole batch in one transaction; only after the commit
- * does anyone hear about it. Replaying a batch is harmless: ids are deterministic.
+ * does anyone hear about it. Replaying a batch is harmless: entry ids are deterministic.
  */
 export class MessageWriter {
   constructor(
@@ -30,110 +34,77 @@ export class MessageWriter {
     private readonly bus: RealtimeBus,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
+    private readonly settings: Pick<SettingsService, 'get'>,
+    private readonly removeStoredMedia?: StoredMediaRemover,
   ) {}
 
-  async writeBatch(records: LogRecord[]): Promise<WriteOutcome[]> {
+  async writeBatch(records: LogRecord[], options: WriteOptions = {}): Promise<WriteOutcome[]> {
     if (records.length === 0) return [];
     const now = new Date();
+    const { editWindowMinutes } = await this.settings.get();
     const stopTimer = this.metrics.batchSeconds.startTimer();
-    const { outcomes, written, chats, attachments } = await this.knex.transaction((trx) => this.persist(trx, records, now));
+    const { outcomes, batch, removedMediaKeys, attachments } = await this.knex.transaction((trx) => this.persist(trx, records, now, editWindowMinutes));
     stopTimer();
-    this.metrics.messagesWritten.inc(written.length);
-    this.announce(written, chats, attachments);
+    this.metrics.messagesWritten.inc(batch.createdRecords().length);
+    this.announce(batch, attachments);
+    if (options.announceRejections) this.announceRejections(records, outcomes);
+    if (removedMediaKeys.length > 0) await this.removeMedia(removedMediaKeys);
     return outcomes;
   }
 
-  private async persist(trx: Knex.Transaction, records: LogRecord[], now: Date) {
-    const chatIds = [...new Set(records.map((r) => r.chatId))].sort();
-    // Row locks in a fixed order: writers on other replicas wait instead of deadlocking.
-    const chatRows = await trx('chats').whereIn('id', chatIds).orderBy('id').forUpdate().select<ChatState[]>('id', 'kind', 'name', 'lastSeq', 'archivedAt');
-    const chats = new Map(chatRows.map((c) => [c.id, { ...c, muted: [] as string[] }]));
-    const senderIds = [...new Set(records.map((r) => r.senderId))];
-    // One connection runs one query at a time: sequential awaits, not Promise.all.
-    const memberRows = await trx('chatMembers').whereIn('chatId', chatIds).whereIn('userId', senderIds).select<{ chatId: string; userId: string }[]>('chatId', 'userId');
-    const existingRows = await trx('messages').whereIn('id', records.map((r) => r.id)).select<{ id: string; seq: number }[]>('id', 'seq');
-    const senderRows = await trx('users').whereIn('id', senderIds).select<{ id: string; name: string }[]>('id', 'name');
-    const members = new Set(memberRows.map((m) => `${m.chatId}:${m.userId}`));
-    const seen = new Map(existingRows.map((m) => [m.id, m.seq]));
-    const senderNames = new Map(senderRows.map((s) => [s.id, s.name]));
-    const attachments = await lockBatchAttachments(trx, records);
-
+  private async persist(trx: Knex.Transaction, records: LogRecord[], now: Date, editWindowMinutes: number | null) {
+    const batch = await WriterBatch.load(trx, records, now);
+    const claims = await lockBatchAttachments(trx, records);
     const outcomes: WriteOutcome[] = [];
-    const written: MessageRecord[] = [];
     for (const record of records) {
-      const earlier = seen.get(record.id);
+      const earlier = batch.stored.get(record.id);
       if (earlier !== undefined) {
         outcomes.push({ status: 'duplicate', id: record.id, seq: earlier });
         continue;
       }
-      const chat = chats.get(record.chatId);
-      // System notices come only from server commands, which authorized the change themselves
-      // (an admin outside the group, a member who just left); they also mark archiving.
-      const system = record.kind === 'system';
-      if (!chat || (!system && !members.has(`${record.chatId}:${record.senderId}`))) {
+      const chat = batch.chats.get(record.chatId);
+      if (!chat) {
         outcomes.push({ status: 'rejected', id: record.id, code: 'not_found', message: 'Chat not found.' });
         continue;
       }
-      if (chat.archivedAt && !system) {
-        outcomes.push({ status: 'rejected', id: record.id, code: 'forbidden', message: ARCHIVED_MESSAGE });
-        continue;
-      }
-      const refusal = attachments.refuse(record);
+      // Checked before applying: two sends racing for one upload get it once, the other is refused.
+      const refusal = record.type === 'message.created' ? claims.refuse(record) : null;
       if (refusal) {
         outcomes.push({ status: 'rejected', id: record.id, code: 'not_found', message: refusal });
         continue;
       }
-      chat.lastSeq += 1;
-      seen.set(record.id, chat.lastSeq);
-      outcomes.push({ status: 'written', id: record.id, seq: chat.lastSeq });
-      written.push({
-        id: record.id,
-        chatId: record.chatId,
-        seq: chat.lastSeq,
-        clientId: record.clientId,
-        senderId: record.senderId,
-        senderName: senderNames.get(record.senderId) ?? null,
-        kind: record.kind,
-        body: record.body,
-        createdAt: now,
-        editedAt: null,
-        deletedAt: null,
-      });
+      const seq = chat.lastSeq + 1;
+      const applied = applyEntry(record, { batch, chat, seq, editWindowMinutes });
+      if (applied.status === 'refused') {
+        outcomes.push({ status: 'rejected', id: record.id, code: applied.decision.code, message: applied.decision.message });
+        continue;
+      }
+      if (applied.status === 'unchanged') {
+        outcomes.push({ status: 'unchanged', id: record.id });
+        continue;
+      }
+      chat.lastSeq = seq;
+      batch.stored.set(record.id, seq);
+      batch.record({ record, seq, snapshot: snapshotOf(applied.message) });
+      outcomes.push({ status: 'written', id: record.id, seq });
     }
-    if (written.length === 0) return { outcomes, written, chats, attachments };
-
-    const rows = written.map((m) => ({ id: m.id, chatId: m.chatId, seq: m.seq, senderId: m.senderId, clientId: m.clientId, kind: m.kind, body: m.body, createdAt: now }));
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) await trx('messages').insert(rows.slice(i, i + INSERT_CHUNK));
-    const lastByChat = new Map<string, MessageRecord>();
-    const lastBySender = new Map<string, MessageRecord>();
-    for (const message of written) {
-      lastByChat.set(message.chatId, message);
-      lastBySender.set(`${message.chatId}:${message.senderId}`, message);
+    const attachments = new Map<string, PresentedAttachment[]>();
+    if (batch.written.length === 0) return { outcomes, batch, removedMediaKeys: [], attachments };
+    const { removedMediaKeys } = await batch.flush(trx);
+    await this.attach(trx, batch.keptRecords());
+    // Broadcasts carry attachments: new messages' from the claims, changed media messages' loaded once.
+    const changedMedia = [...new Set(batch.written.filter((e) => e.record.type !== 'message.created' && e.snapshot.kind === 'media').map((e) => e.snapshot.id))];
+    for (const [id, list] of await attachmentsByMessage(trx, changedMedia)) attachments.set(id, list);
+    for (const record of batch.keptRecords()) {
+      const claimed = claims.presented(record.id);
+      if (claimed) attachments.set(record.id, claimed);
     }
-    const lasts = [...lastByChat.values()];
-    await trx.raw(
-      `UPDATE chats c SET last_seq = v.seq, last_message_id = v.id, last_message_at = v.at, updated_at = v.at
-         FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::timestamptz[]) AS v(chat_id, seq, id, at)
-        WHERE c.id = v.chat_id`,
-      [lasts.map((m) => m.chatId), lasts.map((m) => m.seq), lasts.map((m) => m.id), lasts.map(() => now)],
-    );
-    // Sending a message means one has seen the chat up to it.
-    const own = [...lastBySender.values()];
-    await trx.raw(
-      `UPDATE chat_members cm SET read_seq = GREATEST(cm.read_seq, v.seq), delivered_seq = GREATEST(cm.delivered_seq, v.seq)
-         FROM unnest(?::uuid[], ?::uuid[], ?::bigint[]) AS v(chat_id, user_id, seq)
-        WHERE cm.chat_id = v.chat_id AND cm.user_id = v.user_id`,
-      [own.map((m) => m.chatId), own.map((m) => m.senderId!), own.map((m) => m.seq)],
-    );
-    await this.attach(trx, records, new Set(written.map((m) => m.id)));
-    const mutedRows = await trx('chatMembers').whereIn('chatId', [...lastByChat.keys()]).where({ muted: true }).select<{ chatId: string; userId: string }[]>('chatId', 'userId');
-    for (const row of mutedRows) chats.get(row.chatId)!.muted.push(row.userId);
-    return { outcomes, written, chats, attachments };
+    return { outcomes, batch, removedMediaKeys, attachments };
   }
 
   /** Binds uploaded files to their message; only the uploader's own, not yet sent files bind. */
-  private async attach(trx: Knex.Transaction, records: LogRecord[], writtenIds: Set<string>) {
-    const pairs = records.filter((r) => writtenIds.has(r.id)).flatMap((r) => r.attachmentIds.map((a) => ({ a, m: r.id, u: r.senderId })));
+  private async attach(trx: Knex.Transaction, created: MessageCreatedRecord[]) {
+    const pairs = created.flatMap((r) => r.attachmentIds.map((a) => ({ a, m: r.id, u: r.actorId })));
     if (pairs.length === 0) return;
     await trx.raw(
       `UPDATE attachments a SET message_id = v.message_id
@@ -143,30 +114,61 @@ export class MessageWriter {
     );
   }
 
-  /** Fan-out of what is now durable, in seq order per chat. */
-  private announce(written: MessageRecord[], chats: Map<string, ChatState & { muted: string[] }>, attachments: AttachmentClaims) {
-    const ownReceipts = new Map<string, MessageRecord>();
-    for (const message of written) {
-      const presented = presentMessage(message, attachments.presented(message.id));
-      this.bus.toChat(message.chatId, 'message:new', presented);
-      const chat = chats.get(message.chatId)!;
-      if (message.senderId && message.kind !== 'system') {
-        this.bus.toChat(message.chatId, 'notification', notificationFor(chat, message, presented.attachments), [message.senderId, ...chat.muted]);
-        ownReceipts.set(`${message.chatId}:${message.senderId}`, message);
+  /**
+   * Fan-out of what is now durable, one event per entry in seq order per chat: `message:new` for a
+   * new message or notice, `message:updated` (with `updateSeq`) for a change.
+   */
+  private announce(batch: WriterBatch, attachments: Map<string, PresentedAttachment[]>) {
+    const ownReceipts = new Map<string, WrittenEntry>();
+    for (const entry of batch.written) {
+      const { record, snapshot } = entry;
+      const chat = batch.chats.get(record.chatId)!;
+      if (record.type === 'message.created' || snapshot.seq === entry.seq) {
+        const media = attachments.get(snapshot.id) ?? [];
+        this.bus.toChat(record.chatId, 'message:new', presentMessage(snapshot, media));
+        if (record.type === 'message.created') notifyNewMessage(this.bus, chat, snapshot, media);
+      } else {
+        this.announceUpdate(batch, snapshot, attachments.get(snapshot.id) ?? []);
       }
+      if (batch.isMember(record.chatId, record.actorId)) ownReceipts.set(`${record.chatId}:${record.actorId}`, entry);
     }
-    for (const message of ownReceipts.values()) {
-      this.bus.toChat(message.chatId, 'receipt', { chatId: message.chatId, userId: message.senderId, deliveredSeq: message.seq, readSeq: message.seq });
+    for (const { record, seq } of ownReceipts.values()) {
+      this.bus.toChat(record.chatId, 'receipt', { chatId: record.chatId, userId: record.actorId, deliveredSeq: seq, readSeq: seq });
     }
-    this.logger.debug({ count: written.length }, 'batch written');
+    this.logger.debug({ count: batch.written.length }, 'batch written');
   }
-}
 
-function notificationFor(chat: ChatState, message: MessageRecord, attachments: PresentedAttachment[]) {
-  const sender = message.senderName ?? 'Someone';
-  const text = message.body.length > NOTIFICATION_BODY_LENGTH ? `${message.body.slice(0, NOTIFICATION_BODY_LENGTH - 1)}…` : message.body;
-  const body = text || mediaPreview(attachments);
-  return chat.kind === 'group'
-    ? { chatId: chat.id, messageId: message.id, title: chat.name ?? 'Group', body: `${sender}: ${body}` }
-    : { chatId: chat.id, messageId: message.id, title: sender, body };
+  /**
+   * `me` of reactions differs per recipient: members who reacted get their own copy, everyone else
+   * one room-wide copy where nobody's reactions are "me". 1 + (members who reacted) emits.
+   */
+  private announceUpdate(batch: WriterBatch, snapshot: HeldMessage, media: PresentedAttachment[]) {
+    const reactors = [...new Set(snapshot.reactions.flatMap((g) => g.userIds))].filter((id) => batch.reactorMembers.has(`${snapshot.chatId}:${id}`));
+    this.bus.toChat(snapshot.chatId, 'message:updated', presentMessage(snapshot, media), reactors);
+    for (const userId of reactors) this.bus.toUser(userId, 'message:updated', presentMessage(snapshot, media, userId));
+  }
+
+  private announceRejections(records: LogRecord[], outcomes: WriteOutcome[]) {
+    outcomes.forEach((outcome, i) => {
+      const record = records[i]!;
+      if (outcome.status !== 'rejected') return;
+      this.logger.info({ id: outcome.id, type: record.type, code: outcome.code }, 'the writer refused a logged entry');
+      if (record.type !== 'message.created') return;
+      this.bus.toUser(record.actorId, 'message:rejected', {
+        chatId: record.chatId,
+        clientId: record.clientId,
+        id: record.id,
+        error: { code: outcome.code, message: outcome.message },
+      });
+    });
+  }
+
+  /** The deleted messages' files: their rows are gone; the media store removes the objects. */
+  private async removeMedia(storageKeys: string[]) {
+    if (!this.removeStoredMedia) {
+      this.logger.info({ count: storageKeys.length }, 'stored files of deleted messages await removal by the media store');
+      return;
+    }
+    await this.removeStoredMedia(storageKeys).catch((error: unknown) => this.logger.warn({ err: error, count: storageKeys.length }, 'removing stored files of deleted messages failed'));
+  }
 }

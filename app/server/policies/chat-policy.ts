@@ -4,6 +4,7 @@ import type { ChatKind } from '../models/chat.ts';
 import type { MemberRole } from '../models/chat-member.ts';
 import type { User } from '../models/user.ts';
 import { isUuid } from '../ids.ts';
+import type { ActorFacts, ChatFacts } from './message-policy.ts';
 
 export interface Membership {
   chatId: string;
@@ -26,6 +27,14 @@ export async function requireMembership(knex: Knex, chatId: string, userId: stri
     .first('c.id as chatId', 'c.kind', 'm.role', 'c.lastSeq', 'c.archivedAt')) as Membership | undefined;
   if (!row) throw notFound('Chat');
   return row;
+}
+
+/** A loaded membership as the message policies take it. */
+export function membershipFacts(membership: Membership, user: User): [ActorFacts, ChatFacts] {
+  return [
+    { userId: user.id, isAdmin: user.role === 'admin', membership: { role: membership.role } },
+    { kind: membership.kind, archived: membership.archivedAt !== null },
+  ];
 }
 
 /** Renaming and adding or removing others: group owners and organisation admins. */

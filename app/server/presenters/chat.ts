@@ -17,6 +17,8 @@ export interface ChatView {
   viewers: Map<string, ChatView['members'][number]>;
   memberCount: number;
   lastMessage: MessageRecord | null;
+  /** Unread mentions by member id (members without any are absent). */
+  mentionCounts?: Map<string, number>;
   lastMessageAttachments?: PresentedAttachment[];
 }
 
@@ -31,6 +33,8 @@ export interface PresentedChat {
   readSeq: number;
   deliveredSeq: number;
   unreadCount: number;
+  /** Unread messages that mention the viewer (or everyone): the chat list's mention badge. */
+  mentionCount: number;
   muted: boolean;
   archived: boolean;
   groupArchivedAt: string | null;
@@ -58,6 +62,7 @@ export function presentChat(chat: ChatView, viewerId: string): PresentedChat {
     readSeq,
     deliveredSeq: me?.deliveredSeq ?? 0,
     unreadCount: Math.max(0, chat.lastSeq - readSeq),
+    mentionCount: chat.mentionCounts?.get(viewerId) ?? 0,
     muted: me?.muted ?? false,
     archived: me?.archived ?? false,
     groupArchivedAt: chat.archivedAt?.toISOString() ?? null,

@@ -13,6 +13,47 @@ export interface MessageRecord {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  /** The seq of the last log entry that changed this message (its own seq until then). */
+  updateSeq?: number;
+  replyToId?: string | null;
+  mentions?: string[];
+  mentionAll?: 'all' | 'here' | null;
+  event?: SystemEvent | null;
+  /** Loaded by queries/message-details.ts; absent means none were loaded (a chat preview). */
+  reactions?: ReactionGroup[];
+  replyTo?: ReplyPreview | null;
+}
+
+/** A membership notice, structured so clients render names at render time. */
+export interface SystemEvent {
+  type: 'member.added' | 'member.removed' | 'chat.renamed' | 'chat.archived';
+  actorId: string;
+  userIds: string[];
+  name?: string;
+  archived?: boolean;
+}
+
+/** Who reacted with one emoji, in log order; `seqs` are the entries that added each reaction. */
+export interface ReactionGroup {
+  emoji: string;
+  userIds: string[];
+  seqs: number[];
+}
+
+export interface ReplyPreview {
+  id: string;
+  senderId: string | null;
+  senderName: string | null;
+  body: string;
+  deleted: boolean;
+}
+
+export interface PresentedReaction {
+  emoji: string;
+  count: number;
+  /** Whether the viewer reacted; each recipient of a broadcast gets its own value. */
+  me: boolean;
+  userIds: string[];
 }
 
 export interface PresentedAttachment {
@@ -42,10 +83,25 @@ export interface PresentedMessage {
   createdAt: string;
   editedAt: string | null;
   deletedAt: string | null;
+  updateSeq: number;
+  reactions: PresentedReaction[];
+  replyTo: { id: string; sender: { id: string; name: string } | null; excerpt: string } | null;
+  mentions: string[];
+  mentionAll: 'all' | 'here' | null;
+  event: SystemEvent | null;
 }
 
-export function presentMessage(message: MessageRecord, attachments: PresentedAttachment[] = []): PresentedMessage {
+const EXCERPT_LENGTH = 100;
+
+export function excerptOf(body: string, length = EXCERPT_LENGTH): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
+}
+
+/** A message as `viewerId` sees it (`me` of reactions); without a viewer nobody's reactions are "me". */
+export function presentMessage(message: MessageRecord, attachments: PresentedAttachment[] = [], viewerId?: string): PresentedMessage {
   const deleted = message.deletedAt !== null;
+  const reply = message.replyTo;
   return {
     id: message.id,
     chatId: message.chatId,
@@ -59,5 +115,15 @@ export function presentMessage(message: MessageRecord, attachments: PresentedAtt
     createdAt: message.createdAt.toISOString(),
     editedAt: message.editedAt?.toISOString() ?? null,
     deletedAt: message.deletedAt?.toISOString() ?? null,
+    updateSeq: message.updateSeq ?? message.seq,
+    reactions: deleted
+      ? []
+      : (message.reactions ?? []).map((r) => ({ emoji: r.emoji, count: r.userIds.length, me: viewerId !== undefined && r.userIds.includes(viewerId), userIds: r.userIds })),
+    replyTo: reply
+      ? { id: reply.id, sender: reply.senderId ? { id: reply.senderId, name: reply.senderName ?? 'Former member' } : null, excerpt: reply.deleted ? '' : excerptOf(reply.body) }
+      : null,
+    mentions: deleted ? [] : (message.mentions ?? []),
+    mentionAll: deleted ? null : (message.mentionAll ?? null),
+    event: message.event ?? null,
   };
 }

@@ -4,6 +4,7 @@ import type { MessageRecord } from '../presenters/message.ts';
 import type { UserFields } from '../presenters/user.ts';
 import { attachmentsByMessage } from './message-attachments.ts';
 import { MESSAGE_COLUMNS } from './message-history.ts';
+import { mentionCounts } from './mention-counts.ts';
 
 interface ChatRow {
   id: string;
@@ -82,6 +83,8 @@ async function assembleViews(knex: Knex, chats: ChatRow[], viewerIds: string[]):
     byChat.set(row.chatId, entry);
   }
   const messagesById = new Map(lastMessages.map((message) => [message.id, message]));
+  // One viewer (a chat list): count their mentions only; several (a chat event): everyone's.
+  const mentions = await mentionCounts(knex, chatIds, viewerIds.length === 1 ? viewerIds[0] : undefined);
   return chats.map((chat) => ({
     id: chat.id,
     kind: chat.kind,
@@ -91,6 +94,7 @@ async function assembleViews(knex: Knex, chats: ChatRow[], viewerIds: string[]):
     createdAt: chat.createdAt,
     ...(byChat.get(chat.id) ?? { members: [], viewers: new Map(), memberCount: 0 }),
     lastMessage: chat.lastMessageId ? (messagesById.get(chat.lastMessageId) ?? null) : null,
+    mentionCounts: mentions.get(chat.id) ?? new Map(),
     lastMessageAttachments: chat.lastMessageId ? (lastAttachments.get(chat.lastMessageId) ?? []) : [],
   }));
 }

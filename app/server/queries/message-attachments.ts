@@ -19,9 +19,12 @@ export async function attachmentsByMessage(knex: Knex, messageIds: string[]): Pr
   return byMessage;
 }
 
-/** A page of messages as clients see them, attachments included: one query for the whole page. */
-export async function presentMessagePage(knex: Knex, messages: MessageRecord[]): Promise<PresentedMessage[]> {
+/**
+ * A page of messages as a viewer sees them (their own reactions marked), attachments included:
+ * one query for the whole page.
+ */
+export async function presentMessagePage(knex: Knex, messages: MessageRecord[], viewerId?: string): Promise<PresentedMessage[]> {
   const media = messages.filter((m) => m.kind === 'media' && m.deletedAt === null).map((m) => m.id);
   const attachments = await attachmentsByMessage(knex, media);
-  return messages.map((m) => presentMessage(m, attachments.get(m.id)));
+  return messages.map((m) => presentMessage(m, attachments.get(m.id), viewerId));
 }

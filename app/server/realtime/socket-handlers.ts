@@ -1,11 +1,12 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
+import { deleteMessage, editMessage, setReaction } from '../commands/message-actions.ts';
 import { sendMessage } from '../commands/message-sender.ts';
 import { AppError, notFound, toAppError } from '../errors.ts';
 import type { User } from '../models/user.ts';
 import { presentMessagePage } from '../queries/message-attachments.ts';
 import { MAX_SYNC_PER_CHAT, readSince } from '../queries/message-history.ts';
-import { sendMessageSchema, syncSchema, typingSchema, watermarkSchema } from '../schemas/message-schemas.ts';
+import { editMessageSchema, messageRefSchema, reactionSchema, sendMessageSchema, syncSchema, typingSchema, watermarkSchema } from '../schemas/message-schemas.ts';
 import { validate } from '../schemas/validate.ts';
 import type { Services } from '../services.ts';
 import { chatRoom } from './rooms.ts';
@@ -56,11 +57,16 @@ function handle<S extends z.ZodType>(
 
 /**
  * Membership for socket events: the server alone puts sockets into chat rooms (on connect, and on
- * every membership change on every replica), so a socket is in a chat's room exactly when its user
- * is a member. The writer checks the database again before anything is stored.
+ * every membership change on every replica), so the rooms are a cache of membership. The database
+ * decides: a chat created on another replica a moment ago may not have moved this socket yet, so a
+ * miss asks the database (and joins the room) before answering not_found; the writer checks again
+ * before anything is stored.
  */
-function requireRoom(socket: ChatSocket, chatId: string) {
-  if (!socket.rooms.has(chatRoom(chatId))) throw notFound('Chat');
+async function requireRoom(socket: ChatSocket, services: Services, userId: string, chatId: string) {
+  if (socket.rooms.has(chatRoom(chatId))) return;
+  const member = await services.knex('chatMembers').where({ chatId, userId }).first('chatId');
+  if (!member) throw notFound('Chat');
+  await socket.join(chatRoom(chatId));
 }
 
 /** `roomsJoined` settles once the socket sits in its rooms; events wait for it. */
@@ -69,22 +75,22 @@ export function registerSocketHandlers(socket: ChatSocket, services: Services, r
   const lastTyping = new Map<string, number>();
 
   handle(socket, services, roomsJoined, 'message:send', sendMessageSchema, async (input) => {
-    requireRoom(socket, input.chatId);
+    await requireRoom(socket, services, user.id, input.chatId);
     return sendMessage(services, user, input);
   });
 
   handle(socket, services, roomsJoined, 'chat:read', watermarkSchema, async ({ chatId, seq }) => {
-    requireRoom(socket, chatId);
+    await requireRoom(socket, services, user.id, chatId);
     await services.watermarks.advance(chatId, user.id, { readSeq: seq });
   });
 
   handle(socket, services, roomsJoined, 'chat:delivered', watermarkSchema, async ({ chatId, seq }) => {
-    requireRoom(socket, chatId);
+    await requireRoom(socket, services, user.id, chatId);
     await services.watermarks.advance(chatId, user.id, { deliveredSeq: seq });
   });
 
   handle(socket, services, roomsJoined, 'typing', typingSchema, async ({ chatId, typing }) => {
-    requireRoom(socket, chatId);
+    await requireRoom(socket, services, user.id, chatId);
     const now = Date.now();
     // "Still typing" repeats are throttled; "stopped" always goes through.
     if (typing && now - (lastTyping.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return;
@@ -92,15 +98,37 @@ export function registerSocketHandlers(socket: ChatSocket, services: Services, r
     socket.to(chatRoom(chatId)).volatile.emit('typing', { chatId, userId: user.id, typing });
   });
 
+  handle(socket, services, roomsJoined, 'message:edit', editMessageSchema, async (input) => ({ message: await editMessage(services, user, input) }));
+
+  handle(socket, services, roomsJoined, 'message:delete', messageRefSchema, async ({ messageId }) => {
+    await deleteMessage(services, user, messageId);
+  });
+
+  handle(socket, services, roomsJoined, 'reaction:add', reactionSchema, async ({ messageId, emoji }) => {
+    await setReaction(services, user, messageId, emoji, true);
+  });
+
+  handle(socket, services, roomsJoined, 'reaction:remove', reactionSchema, async ({ messageId, emoji }) => {
+    await setReaction(services, user, messageId, emoji, false);
+  });
+
   handle(socket, services, roomsJoined, 'chat:sync', syncSchema, async ({ chats }) => {
     const positions = new Map<string, number>();
-    const unknown: string[] = [];
+    let missing: string[] = [];
     for (const [chatId, seq] of Object.entries(chats)) {
       if (socket.rooms.has(chatRoom(chatId))) positions.set(chatId, seq);
-      else unknown.push(chatId);
+      else missing.push(chatId);
     }
-    if (positions.size === 0 && unknown.length > 0) throw notFound('Chat');
+    if (missing.length > 0) {
+      // Rooms may lag a chat created on another replica: the database decides (one query for all).
+      const rows = (await services.knex('chatMembers').where({ userId: user.id }).whereIn('chatId', missing).select('chatId')) as { chatId: string }[];
+      const found = new Set(rows.map((r) => r.chatId));
+      if (found.size > 0) await socket.join([...found].map(chatRoom));
+      for (const chatId of found) positions.set(chatId, chats[chatId]!);
+      missing = missing.filter((id) => !found.has(id));
+    }
+    if (positions.size === 0 && missing.length > 0) throw notFound('Chat');
     const { messages, hasMore } = await readSince(services.knex, positions, syncRowsPerChat(positions.size, MAX_SYNC_PER_CHAT));
-    return { messages: await presentMessagePage(services.knex, messages), hasMore, notFound: unknown };
+    return { messages: await presentMessagePage(services.knex, messages, user.id), hasMore, notFound: missing };
   });
 }

@@ -29,6 +29,8 @@ export const settingsSchema = z.object({
     .nullable(),
   /** Lifetime of new sign-ins in days; null uses CHATFLOW_SESSION_DAYS. */
   sessionDays: z.number().int().min(1, 'sessionDays: at least 1').max(365, 'sessionDays: at most 365').nullable(),
+  /** How long authors may edit or delete their own messages; null: no limit. */
+  editWindowMinutes: z.number().int().min(1, 'editWindowMinutes: at least 1 (null allows editing at any time)').max(525_600).nullable(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -64,6 +66,7 @@ export const DEFAULT_SETTINGS: Settings = {
   registration: 'closed',
   registrationDomain: null,
   sessionDays: null,
+  editWindowMinutes: null,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];

@@ -79,4 +79,15 @@ export const api = {
   messages: (chatId, opts = {}) => request('GET', `/api/chats/${encodeURIComponent(chatId)}/messages` + q(opts)),
   /** @param {string} chatId @param {number} seq */
   read: (chatId, seq) => request('POST', `/api/chats/${encodeURIComponent(chatId)}/read`, { seq }),
+  /** @param {string} chatId @param {{muted?: boolean, archived?: boolean}} settings */
+  setMembership: (chatId, settings) => request('PATCH', `/api/chats/${encodeURIComponent(chatId)}/membership`, settings),
+  /** @param {string} messageId @param {string} body @param {string[]} mentions */
+  editMessage: (messageId, body, mentions) => request('PATCH', `/api/messages/${encodeURIComponent(messageId)}`, { body, mentions }),
+  /** @param {string} messageId */
+  deleteMessage: (messageId) => request('DELETE', `/api/messages/${encodeURIComponent(messageId)}`),
+  /** @param {string} messageId @param {string} emoji @param {boolean} add */
+  react: (messageId, emoji, add) =>
+    request(add ? 'PUT' : 'DELETE', `/api/messages/${encodeURIComponent(messageId)}/reactions/${encodeURIComponent(emoji)}`),
+  /** @param {{query: string, chatId?: string, senderId?: string, before?: string, after?: string, hasFile?: boolean, limit?: number, cursor?: string}} opts */
+  search: (opts) => request('GET', '/api/search' + q({ ...opts, hasFile: opts.hasFile ? 'true' : undefined })),
 };

@@ -1,9 +1,14 @@
 // The real-time client: owns the Socket.IO connection, its reconnects and the catch-up that
 // guarantees no gap: `chat:sync` after every (re)connect and a REST afterSeq fetch whenever a
-// `message:new` skips a seq. It hands every message it learns about to onMessages, which
-// de-duplicates, so delivering the same message twice here is harmless.
+// `message:new` or `message:updated` skips a seq. It hands every message it learns about to
+// onMessages, which de-duplicates, so delivering the same message twice here is harmless.
+// Edits, deletions and reactions are entries of the same log: a changed message carries the seq of
+// the entry that changed it as `updateSeq`, and that seq moves the watermark like a new message's.
 
 /** @typedef {import('./state.js').Message} Message */
+
+/** The seq of the newest log entry a message reflects. @param {Message} m */
+const positionOf = (m) => Math.max(m.seq || 0, m.updateSeq || 0);
 
 /**
  * @param {{
@@ -79,10 +84,11 @@ export function createSocketClient(deps) {
       if (code === 'unavailable') setTimeout(() => { if (!closed && socket && !socket.connected) socket.connect(); }, 3000);
     });
     socket.on('session:ended', (/** @type {{reason?: string}} */ payload) => endedBy((payload && payload.reason) || 'logged_out'));
-    socket.on('message:new', (/** @type {Message} */ m) => onNewMessage(m));
+    socket.on('message:new', (/** @type {Message} */ m) => onLogEntry(m, m && m.seq));
+    socket.on('message:updated', (/** @type {Message} */ m) => onLogEntry(m, m && m.updateSeq));
     // The server missed live events for a while (its fan-out was down): fetch what came meanwhile.
     socket.on('resync', () => void catchUp());
-    for (const name of ['receipt', 'typing', 'presence', 'chat:created', 'chat:updated', 'chat:removed', 'notification']) {
+    for (const name of ['receipt', 'typing', 'presence', 'chat:created', 'chat:updated', 'chat:removed', 'notification', 'message:rejected']) {
       socket.on(name, (/** @type {any} */ payload) => deps.onEvent(name, payload));
     }
     if (browserOffline) socket.disconnect();
@@ -127,18 +133,18 @@ export function createSocketClient(deps) {
     if (prev === undefined || seq > prev) synced.set(chatId, seq);
   }
 
-  /** @param {Message} m */
-  function onNewMessage(m) {
-    if (!m || !m.chatId || typeof m.seq !== 'number') return;
+  /** A message that a log entry at `position` created or changed. @param {Message} m @param {number|undefined} position */
+  function onLogEntry(m, position) {
+    if (!m || !m.chatId || typeof position !== 'number') return;
     const have = synced.get(m.chatId);
     deps.onMessages(m.chatId, [m], true);
     if (have === undefined) {
-      synced.set(m.chatId, m.seq);
+      synced.set(m.chatId, position);
       return;
     }
-    if (m.seq <= have) return;
-    if (m.seq === have + 1 && !gapInFlight.has(m.chatId)) {
-      synced.set(m.chatId, m.seq);
+    if (position <= have) return;
+    if (position === have + 1 && !gapInFlight.has(m.chatId)) {
+      synced.set(m.chatId, position);
       return;
     }
     void fillGap(m.chatId);
@@ -160,7 +166,7 @@ export function createSocketClient(deps) {
           const page = await deps.fetchAfter(chatId, after);
           const list = page.messages || [];
           if (list.length) deps.onMessages(chatId, list, true);
-          const top = list.reduce((n, m) => Math.max(n, m.seq), after);
+          const top = list.reduce((n, m) => Math.max(n, positionOf(m)), after);
           synced.set(chatId, top);
           if (!page.hasMore || !list.length) break;
         }
@@ -190,7 +196,7 @@ export function createSocketClient(deps) {
       /** @type {Message[]} */ (byChat.get(m.chatId)).push(m);
     }
     for (const [chatId, list] of byChat) {
-      list.sort((a, b) => a.seq - b.seq);
+      list.sort((a, b) => positionOf(a) - positionOf(b));
       deps.onMessages(chatId, list, true);
     }
     for (const chatId of res.notFound || []) synced.delete(chatId);
@@ -199,11 +205,14 @@ export function createSocketClient(deps) {
       if (!synced.has(chatId)) continue;
       const list = byChat.get(chatId) || [];
       const from = chats[chatId];
-      // Only contiguous answers move the watermark; anything else is fetched over REST.
-      let top = from;
-      for (const m of list) if (m.seq === top + 1) top = m.seq;
+      // The answer holds what changed after `from`, not one message per seq (several reactions to one
+      // message come back as that message once), so a complete answer moves the watermark to its top.
+      const top = list.reduce((n, m) => Math.max(n, positionOf(m)), from);
+      if (hasMore[chatId]) {
+        void fillGap(chatId);
+        continue;
+      }
       if (top > (synced.get(chatId) || 0) && !gapInFlight.has(chatId)) synced.set(chatId, top);
-      if (hasMore[chatId] || top !== list.reduce((n, m) => Math.max(n, m.seq), from)) void fillGap(chatId);
     }
   }
 

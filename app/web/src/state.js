@@ -6,9 +6,17 @@ import { signal, computed } from '@preact/signals-core';
  * @typedef {{user: User, role: 'owner'|'member', deliveredSeq?: number, readSeq?: number}} Member
  * @typedef {{id: string, chatId: string, seq: number|null, clientId: string|null, sender: {id: string, name: string},
  *   kind: string, body: string|null, attachments?: unknown[], createdAt: string, editedAt?: string|null, deletedAt?: string|null,
- *   status?: 'sending'|'failed'|'sent', error?: string}} Message
+ *   status?: 'sending'|'failed'|'sent', error?: string, rejected?: boolean, updateSeq?: number,
+ *   reactions?: Reaction[], replyTo?: ReplyRef|null, mentions?: string[], mentionAll?: 'all'|'here'|null, event?: SystemEvent|null}} Message
+ * @typedef {{emoji: string, count: number, me: boolean, userIds?: string[]}} Reaction
+ * @typedef {{id: string, sender: {id: string, name: string}|null, excerpt: string}} ReplyRef
+ * @typedef {{type: string, actorId: string, userIds: string[], name?: string, archived?: boolean}} SystemEvent
+ * @typedef {{message: Message, chat: {id: string, name: string, kind: string}, snippet: string, highlights?: Array<[number, number]>}} SearchResult
+ * @typedef {{open: boolean, query: string, chatId: string|null, results: SearchResult[], nextCursor: string|null,
+ *   status: 'idle'|'loading'|'done'|'error', error: string}} SearchView
  * @typedef {{id: string, kind: 'direct'|'group', name: string, members: Member[], lastSeq: number,
- *   lastMessage: Message|null, readSeq: number, unreadCount: number, createdAt: string}} Chat
+ *   lastMessage: Message|null, readSeq: number, unreadCount: number, createdAt: string,
+ *   muted?: boolean, archived?: boolean, mentionCount?: number}} Chat
  * @typedef {{items: Message[], loaded: boolean, hasMoreBefore: boolean, loadingOlder: boolean}} ChatMessages
  * @typedef {{id: string, chatId: string, messageId: string, title: string, body: string, at: number, seen: boolean}} AppNotification
  * @typedef {{id: number, chatId: string, title: string, body: string}} Toast
@@ -41,7 +49,7 @@ export function createAppState() {
   /** The seq after which the "new messages" marker sits in the open chat. */
   /** @type {import('@preact/signals-core').Signal<{chatId: string, afterSeq: number}|null>} */
   const unreadMarker = signal(null);
-  /** @type {import('@preact/signals-core').Signal<'all'|'unread'|'groups'|'direct'>} */
+  /** @type {import('@preact/signals-core').Signal<'all'|'unread'|'groups'|'direct'|'archived'>} */
   const filter = signal('all');
   const search = signal('');
   /** @type {import('@preact/signals-core').Signal<null|'direct'|'group'|'members'>} */
@@ -52,6 +60,21 @@ export function createAppState() {
   /** @type {import('@preact/signals-core').Signal<Record<string, string>>} */
   const drafts = signal({});
   const bellOpen = signal(false);
+
+  /** The message each chat's composer replies to. */
+  /** @type {import('@preact/signals-core').Signal<Record<string, ReplyRef>>} */
+  const replyDrafts = signal({});
+  /** The message being edited in place. */
+  /** @type {import('@preact/signals-core').Signal<{chatId: string, messageId: string, error?: string}|null>} */
+  const editing = signal(null);
+  /** The message whose deletion waits for confirmation. */
+  /** @type {import('@preact/signals-core').Signal<{chatId: string, messageId: string, error?: string}|null>} */
+  const pendingDelete = signal(null);
+  /** A message to bring into view and highlight (a reply's quote or a search result was opened). */
+  /** @type {import('@preact/signals-core').Signal<{chatId: string, messageId: string, at: number}|null>} */
+  const jumpTarget = signal(null);
+  /** @type {import('@preact/signals-core').Signal<SearchView>} */
+  const messageSearch = signal(/** @type {SearchView} */ ({ open: false, query: '', chatId: null, results: [], nextCursor: null, status: 'idle', error: '' }));
 
   /** Files picked for a chat's next message, uploading or uploaded, in the order they were added. */
   /** @type {import('@preact/signals-core').Signal<Record<string, PendingUpload[]>>} */
@@ -88,6 +111,8 @@ export function createAppState() {
       if (f === 'unread' && !(c.unreadCount > 0)) return false;
       if (f === 'groups' && c.kind !== 'group') return false;
       if (f === 'direct' && c.kind !== 'direct') return false;
+      // Archived chats are tucked away under their own filter (a search still finds them).
+      if (f === 'archived' ? !c.archived : !!c.archived && !term) return false;
       if (!term) return true;
       return c.name.toLowerCase().includes(term) ||
         c.members.some((m) => m.user.name.toLowerCase().includes(term));
@@ -124,6 +149,7 @@ export function createAppState() {
     authStatus, me, signInError, signingIn,
     chats, messages, users, presence, typing,
     activeChatId, unreadMarker, filter, search, dialog, dialogError, membersOpen, bellOpen, drafts,
+    replyDrafts, editing, pendingDelete, jumpTarget, messageSearch,
     notifications, toasts, notificationPermission, connection, everConnected, pageVisible,
     uploads, queuedSends, lightbox, voice,
     activeChat, chatsByRecent, visibleChats, peopleMatches, onlineUsers, totalUnread, unseenNotifications,

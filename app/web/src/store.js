@@ -100,34 +100,154 @@ export function rememberUsers(state, list) {
   if (changed) state.users.value = next;
 }
 
+/** Where a message stands in the chat's log: its own seq, or the seq of the entry that last changed it. @param {Message} m */
+export const versionOf = (m) => Math.max(m.seq || 0, m.updateSeq || 0);
+
+/** Two users may pick the same clientId: a pending message is only ever matched by sender and clientId. @param {Message} m */
+export const pendingKey = (m) => (m.clientId ? `${m.sender ? m.sender.id : ''}:${m.clientId}` : null);
+
+/** @param {Message} a @param {Message} b */
+const sameContent = (a, b) => a.body === b.body && a.editedAt === b.editedAt && a.deletedAt === b.deletedAt &&
+  JSON.stringify(a.reactions || []) === JSON.stringify(b.reactions || []);
+
 /**
- * Merges server messages into a chat's list: one entry per id, ordered by seq, and a local
- * (optimistic) entry disappears as soon as the server copy with its clientId is present.
- * @param {AppState} state @param {string} chatId @param {Message[]} incoming
+ * Merges server messages into a chat's list: one entry per id, ordered by seq, a newer version of a
+ * known message replaces it in place, and a local (optimistic) entry disappears as soon as the
+ * server copy with its sender and clientId is present. A change to a message older than what is
+ * loaded is not inserted (unless `page` says the list is a page of history, which is a stretch with
+ * no holes): history brings that message, already changed, when it is scrolled to.
+ * @param {AppState} state @param {string} chatId @param {Message[]} incoming @param {boolean} [page]
  * @returns {Message[]} the messages that were not known before
  */
-export function mergeMessages(state, chatId, incoming) {
+export function mergeMessages(state, chatId, incoming, page = false) {
   const entry = entryOf(state, chatId);
   /** @type {Map<string, Message>} */
   const byId = new Map();
   /** @type {Message[]} */
   const locals = [];
   for (const m of entry.items) (m.id && m.seq != null ? byId.set(m.id, m) : locals.push(m));
+  const oldest = entry.items.reduce((n, m) => (m.seq != null && m.seq < n ? m.seq : n), Infinity);
   /** @type {Message[]} */
   const fresh = [];
+  let changed = false;
   for (const m of incoming) {
     if (!m || !m.id) continue;
     const before = byId.get(m.id);
-    if (!before) fresh.push(m);
-    if (!before || before.status || before.editedAt !== m.editedAt || before.deletedAt !== m.deletedAt) byId.set(m.id, m);
+    if (!before) {
+      if (!page && (m.updateSeq || 0) > (m.seq || 0) && !(m.seq > oldest)) continue;
+      fresh.push(m);
+      byId.set(m.id, m);
+      changed = true;
+      continue;
+    }
+    const newer = versionOf(m) > versionOf(before) || (versionOf(m) === versionOf(before) && !sameContent(before, m));
+    if (before.status || newer) {
+      byId.set(m.id, m);
+      changed = true;
+    }
   }
-  if (!fresh.length && incoming.every((m) => byId.get(m.id) !== m)) return fresh;
-  const serverClientIds = new Set();
-  for (const m of byId.values()) if (m.clientId) serverClientIds.add(m.clientId);
+  if (!changed) return fresh;
+  const serverKeys = new Set();
+  for (const m of byId.values()) if (m.clientId) serverKeys.add(pendingKey(m));
   const items = [...byId.values()].sort((a, b) => /** @type {number} */ (a.seq) - /** @type {number} */ (b.seq));
-  for (const l of locals) if (!serverClientIds.has(l.clientId)) items.push(l);
+  for (const l of locals) if (!serverKeys.has(pendingKey(l))) items.push(l);
   state.messages.value = { ...state.messages.value, [chatId]: { ...entry, items } };
   return fresh;
+}
+
+/**
+ * A change to a message (edit, delete, reaction) also reaches the chat list's preview.
+ * @param {AppState} state @param {Message} m
+ */
+export function applyUpdateToChat(state, m) {
+  const chat = state.chats.value[m.chatId];
+  if (!chat || !chat.lastMessage || chat.lastMessage.id !== m.id || versionOf(m) < versionOf(chat.lastMessage)) return;
+  if (sameContent(chat.lastMessage, m)) return;
+  patchChat(state, m.chatId, () => ({ lastMessage: m }));
+}
+
+/**
+ * The writer refused a send it had acked (membership removed, group archived meanwhile): the
+ * bubble shows it failed, with the reason, and cannot be retried.
+ * @param {AppState} state @param {{chatId: string, clientId: string, id?: string, error?: {code?: string, message?: string}}} p
+ * @param {string} myId
+ */
+export function rejectMessage(state, p, myId) {
+  const entry = entryOf(state, p.chatId);
+  let found = false;
+  const items = entry.items.map((m) => {
+    const mine = m.sender && m.sender.id === myId && m.clientId === p.clientId;
+    if (!mine || (m.seq != null && !m.status)) return m;
+    found = true;
+    return { ...m, status: /** @type {const} */ ('failed'), rejected: true, error: (p.error && p.error.message) || 'The message was refused.' };
+  });
+  if (found) patchEntry(state, p.chatId, { items });
+  return found;
+}
+
+/**
+ * Reactions as this user sees them: with `userIds` (when the server sends them) "me" is worked out
+ * here, so a broadcast meant for everyone still highlights my own.
+ * @param {Message} m @param {string} myId @returns {import('./state.js').Reaction[]}
+ */
+export function reactionsOf(m, myId) {
+  return (m.reactions || [])
+    .filter((r) => r && r.emoji && r.count > 0)
+    .map((r) => (Array.isArray(r.userIds) ? { ...r, me: r.userIds.includes(myId) } : r));
+}
+
+/**
+ * The reactions after I add or remove one, shown at once while the server confirms.
+ * @param {Message} m @param {string} emoji @param {boolean} add @param {string} myId
+ * @returns {import('./state.js').Reaction[]}
+ */
+export function toggledReactions(m, emoji, add, myId) {
+  const list = reactionsOf(m, myId);
+  const at = list.findIndex((r) => r.emoji === emoji);
+  if (add) {
+    if (at >= 0 && list[at].me) return list;
+    if (at < 0) return [...list, { emoji, count: 1, me: true, ...(m.reactions && m.reactions.some((r) => r.userIds) ? { userIds: [myId] } : {}) }];
+    const r = list[at];
+    return list.map((x, i) => i !== at ? x : { ...r, count: r.count + 1, me: true, ...(r.userIds ? { userIds: [...r.userIds, myId] } : {}) });
+  }
+  if (at < 0 || !list[at].me) return list;
+  const r = list[at];
+  if (r.count <= 1) return list.filter((_, i) => i !== at);
+  return list.map((x, i) => i !== at ? x : { ...r, count: r.count - 1, me: false, ...(r.userIds ? { userIds: r.userIds.filter((id) => id !== myId) } : {}) });
+}
+
+/**
+ * Replaces one known message by id (an optimistic edit, delete or reaction); the server's
+ * message:updated, with a newer version, settles it.
+ * @param {AppState} state @param {string} chatId @param {string} messageId @param {Partial<Message>} patch
+ */
+export function patchMessage(state, chatId, messageId, patch) {
+  const entry = entryOf(state, chatId);
+  if (!entry.items.some((m) => m.id === messageId)) return;
+  patchEntry(state, chatId, { items: entry.items.map((m) => (m.id === messageId ? { ...m, ...patch } : m)) });
+}
+
+/** @param {AppState} state @param {string} chatId @param {string} messageId */
+export function findMessage(state, chatId, messageId) {
+  return entryOf(state, chatId).items.find((m) => m.id === messageId) || null;
+}
+
+/** Counts a mention of me that arrived live in a chat I am not looking at. @param {AppState} state @param {string} chatId */
+export function countMention(state, chatId) {
+  patchChat(state, chatId, (c) => ({ mentionCount: (c.mentionCount || 0) + 1 }));
+}
+
+/** @param {AppState} state @param {string} chatId */
+export function clearMentions(state, chatId) {
+  const chat = state.chats.value[chatId];
+  if (chat && chat.mentionCount) patchChat(state, chatId, () => ({ mentionCount: 0 }));
+}
+
+/** A short quote of a message, for replies. @param {Message} m @returns {import('./state.js').ReplyRef} */
+export function replyRefOf(m) {
+  const text = (m.body || '').replace(/\s+/g, ' ').trim();
+  const excerpt = m.deletedAt ? '' : text.length > 120 ? text.slice(0, 120) + '…' : text || (m.attachments && m.attachments.length ? 'Attachment' : '');
+  return { id: m.id, sender: { id: m.sender.id, name: m.sender.name }, excerpt };
 }
 
 /** @param {AppState} state @param {string} chatId @param {Message} local */

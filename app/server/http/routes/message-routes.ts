@@ -1,12 +1,16 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { deleteMessage, editMessage, setReaction } from '../../commands/message-actions.ts';
 import { sendMessage } from '../../commands/message-sender.ts';
-import { forbidden, invalidInput } from '../../errors.ts';
-import { ARCHIVED_MESSAGE } from '../../pipeline/log-record.ts';
-import { requireMembership } from '../../policies/chat-policy.ts';
+import { invalidInput, notFound } from '../../errors.ts';
+import { isUuid } from '../../ids.ts';
+import { authorize } from '../../policies/authorize.ts';
+import { membershipFacts, requireMembership } from '../../policies/chat-policy.ts';
+import { canSend } from '../../policies/message-policy.ts';
+import { presentMessage } from '../../presenters/message.ts';
 import { presentMessagePage } from '../../queries/message-attachments.ts';
 import { MAX_PAGE, readHistory } from '../../queries/message-history.ts';
-import { sendMessageSchema, seqSchema } from '../../schemas/message-schemas.ts';
+import { editMessageSchema, messageRefSchema, reactionSchema, sendMessageSchema, seqSchema } from '../../schemas/message-schemas.ts';
 import { validate } from '../../schemas/validate.ts';
 import { requirePrincipal, type AppCustom, type AppState } from '../context.ts';
 
@@ -18,6 +22,12 @@ const historySchema = z.object({
 });
 const readSchema = z.object({ seq: seqSchema });
 
+/** A message id that is not even a uuid answers like any message one cannot see. */
+function messageIdParam(id: string | undefined): string {
+  if (!id || !isUuid(id)) throw notFound('Message');
+  return id;
+}
+
 export function messageRoutes() {
   const router = new Router<AppState, AppCustom>();
 
@@ -27,7 +37,7 @@ export function messageRoutes() {
     const { afterSeq, beforeSeq, limit } = validate(historySchema, ctx.query);
     if (afterSeq !== undefined && beforeSeq !== undefined) throw invalidInput('afterSeq and beforeSeq cannot be combined');
     const page = await readHistory(ctx.services.knex, chat.chatId, afterSeq !== undefined ? { afterSeq, limit } : { beforeSeq, limit });
-    ctx.body = { messages: await presentMessagePage(ctx.services.knex, page.messages), hasMore: page.hasMore };
+    ctx.body = { messages: await presentMessagePage(ctx.services.knex, page.messages, user.id), hasMore: page.hasMore };
   });
 
   // For bots and integrations: the same path as the socket's message:send.
@@ -35,11 +45,33 @@ export function messageRoutes() {
     const { user } = requirePrincipal(ctx);
     const chat = await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
     // Free here (the membership row carries it); the writer checks again under the chat's row lock.
-    if (chat.archivedAt) throw forbidden(ARCHIVED_MESSAGE);
+    authorize(canSend(...membershipFacts(chat, user)));
     const input = validate(sendMessageSchema, { ...(ctx.request.body as object), chatId: ctx.params.id });
     ctx.status = 201;
     ctx.body = await sendMessage(ctx.services, user, input);
   });
+
+  router.patch('/api/messages/:id', async (ctx) => {
+    const { user } = requirePrincipal(ctx);
+    const input = validate(editMessageSchema, { ...(ctx.request.body as object), messageId: messageIdParam(ctx.params.id) });
+    ctx.body = { message: await editMessage(ctx.services, user, input) };
+  });
+
+  router.delete('/api/messages/:id', async (ctx) => {
+    const { user } = requirePrincipal(ctx);
+    const { messageId } = validate(messageRefSchema, { messageId: messageIdParam(ctx.params.id) });
+    await deleteMessage(ctx.services, user, messageId);
+    ctx.status = 204;
+  });
+
+  for (const [method, add] of [['put', true], ['delete', false]] as const) {
+    router[method]('/api/messages/:id/reactions/:emoji', async (ctx) => {
+      const { user } = requirePrincipal(ctx);
+      const { messageId, emoji } = validate(reactionSchema, { messageId: messageIdParam(ctx.params.id), emoji: ctx.params.emoji });
+      await setReaction(ctx.services, user, messageId, emoji, add);
+      ctx.status = 204;
+    });
+  }
 
   router.post('/api/chats/:id/read', async (ctx) => {
     const { user } = requirePrincipal(ctx);

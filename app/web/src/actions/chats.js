@@ -87,6 +87,9 @@ export function createChats(state, { socket, people, receipts, history }) {
       state.search.value = '';
       state.toasts.value = state.toasts.value.filter((t) => t.chatId !== chatId);
       state.notifications.value = state.notifications.value.map((n) => n.chatId === chatId ? { ...n, seen: true } : n);
+      state.editing.value = null;
+      state.pendingDelete.value = null;
+      store.clearMentions(state, chatId);
     });
     setUrl(chatId);
     if (!store.entryOf(state, chatId).loaded) await history.loadLatest(chatId);

@@ -30,7 +30,12 @@ export function createIncoming(state, { chats, people, receipts, typing, notific
     const myId = state.me.value && state.me.value.id;
     if (!state.chats.value[chatId]) void chats.refreshChats();
     const fresh = store.mergeMessages(state, chatId, list);
-    if (!fresh.length) return;
+    for (const m of list) store.applyUpdateToChat(state, m);
+    if (!fresh.length) {
+      // A change seen in the open chat is read too, so the read watermark reaches the log's end.
+      if (list.length && isOpenAndVisible(chatId)) void receipts.markReadIfVisible();
+      return;
+    }
     const open = isOpenAndVisible(chatId);
     let maxSeq = 0;
     batch(() => {
@@ -40,7 +45,13 @@ export function createIncoming(state, { chats, people, receipts, typing, notific
         // Own messages and messages shown in the open chat are read; the rest count as unread.
         store.applyMessageToChat(state, m, fromOther && !open);
         if (fromOther) store.setTyping(state, chatId, m.sender.id, false);
-        if (live && fromOther && !open && m.kind !== 'system') notifications.notifyMessage(chatId, m);
+        // A message that was changed after it was sent (it came with a catch-up) is not news.
+        const news = live && fromOther && !open && m.kind !== 'system' && !((m.updateSeq || 0) > (m.seq || 0));
+        const mentionsMe = !!myId && (m.mentions || []).includes(myId);
+        // A muted chat stays quiet, except for a mention of me.
+        const muted = !!(state.chats.value[chatId] && state.chats.value[chatId].muted);
+        if (news && (!muted || mentionsMe)) notifications.notifyMessage(chatId, m);
+        if (news && mentionsMe) store.countMention(state, chatId);
       }
     });
     if (!fresh.some((m) => m.sender && m.sender.id !== myId)) return;
@@ -68,6 +79,9 @@ export function createIncoming(state, { chats, people, receipts, typing, notific
       case 'chat:removed':
         chats.dropChat(p.chatId);
         if (!state.activeChatId.value) setUrl(null);
+        return;
+      case 'message:rejected':
+        if (state.me.value) store.rejectMessage(state, p, state.me.value.id);
         return;
       case 'notification':
         if (isOpenAndVisible(p.chatId)) return;

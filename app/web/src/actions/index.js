@@ -14,6 +14,9 @@ import { createSendQueue } from './send-queue.js';
 import { createIncoming } from './incoming.js';
 import { createSession } from './session.js';
 import { createUi } from './ui.js';
+import { createMessageActions } from './message-actions.js';
+import { createSearch } from './search.js';
+import { createChatSettings } from './chat-settings.js';
 import { createUploads } from './uploads.js';
 import { createVoiceNotes } from './voice-notes.js';
 import { createMediaViewer } from './media-viewer.js';
@@ -52,13 +55,40 @@ export function createActions(state, deps) {
   const sendQueue = createSendQueue(state, { socket, typing });
   const incoming = createIncoming(state, { chats, people, receipts, typing, notifications });
   const ui = createUi(state, { people });
-  const uploads = createUploads(state, { sendQueue, setDraft: ui.setDraft });
+  const messageActions = createMessageActions(state, { socket, history, ingest: incoming.ingest, notifyFailure: notifications.showToast });
+  const search = createSearch(state, { openChat: chats.openChat, jumpToMessage: messageActions.jumpToMessage });
+  const chatSettings = createChatSettings(state, { notifyFailure: notifications.showToast });
+  /** The reply and mentions of each chat's next message, kept until its files are uploaded and it goes out. */
+  /** @type {Map<string, import('./send-queue.js').SendExtra>} */
+  const nextExtra = new Map();
+  const uploads = createUploads(state, {
+    sendQueue: {
+      ...sendQueue,
+      sendMessage: (chatId, text, attachments) => {
+        const extra = nextExtra.get(chatId);
+        nextExtra.delete(chatId);
+        return sendQueue.sendMessage(chatId, text, attachments, extra);
+      },
+    },
+    setDraft: ui.setDraft,
+  });
   const voiceNotes = createVoiceNotes(state, { sendQueue });
   const viewer = createMediaViewer(state);
   const session = createSession(state, {
     socket, people, chats, sendQueue, receipts, notifications,
-    media: { clear: () => { uploads.clear(); voiceNotes.cancelVoice(); viewer.closeLightbox(); } },
+    media: { clear: () => { nextExtra.clear(); uploads.clear(); voiceNotes.cancelVoice(); viewer.closeLightbox(); } },
   });
+
+  /**
+   * The composer's send: the text, the files waiting in the chat (the message waits for their
+   * uploads), the message replied to and who is mentioned.
+   * @param {string} chatId @param {string} text @param {import('./send-queue.js').SendExtra} [extra]
+   * @returns {boolean} whether the composer can clear its text
+   */
+  function sendWithFiles(chatId, text, extra = {}) {
+    nextExtra.set(chatId, extra);
+    return uploads.send(chatId, text);
+  }
 
   /** Catches up after every (re)connect: the queue, receipts, and what changed while away. */
   /** @param {boolean} reconnect */
@@ -83,8 +113,12 @@ export function createActions(state, deps) {
     openDialog: ui.openDialog, toggleMembers: ui.toggleMembers,
     toggleBell: notifications.toggleBell, closeBell: notifications.closeBell, dismissToast: notifications.dismissToast,
     requestNotificationPermission: notifications.requestNotificationPermission,
+    ...messageActions,
+    openSearch: search.openSearch, closeSearch: search.closeSearch, setSearchQuery: search.setQuery,
+    setSearchScope: search.setScope, loadMoreResults: search.loadMore, openSearchResult: search.openResult,
+    setMuted: chatSettings.setMuted, setArchived: chatSettings.setArchived,
     addFiles: uploads.addFiles, removeUpload: uploads.removeUpload, retryUpload: uploads.retryUpload,
-    sendWithFiles: uploads.send, unqueueSend: uploads.unqueueSend,
+    sendWithFiles, unqueueSend: uploads.unqueueSend,
     startVoice: voiceNotes.startVoice, stopVoice: voiceNotes.stopVoice, retryVoice: voiceNotes.retryVoice, cancelVoice: voiceNotes.cancelVoice,
     openLightbox: viewer.openLightbox, closeLightbox: viewer.closeLightbox, stepLightbox: viewer.stepLightbox,
   };

@@ -36,6 +36,14 @@ export function createNotifications(state, { openChat }) {
     setTimeout(() => dismissToast(toast.id), TOAST_MS);
   }
 
+  /** A short note that something the user did failed; it is not kept under the bell. */
+  /** @param {string} chatId @param {string} title @param {string} body */
+  function showToast(chatId, title, body) {
+    const toast = { id: ++toastSeq, chatId, title, body };
+    state.toasts.value = [...state.toasts.value, toast].slice(-MAX_TOASTS);
+    setTimeout(() => dismissToast(toast.id), TOAST_MS);
+  }
+
   /** @param {string} chatId @param {Message} m */
   function notifyMessage(chatId, m) {
     notify({ chatId, messageId: m.id, title: titleFor(chatId, m), body: previewText(m) });
@@ -86,7 +94,7 @@ export function createNotifications(state, { openChat }) {
     } catch { /* denied */ }
   }
 
-  return { readPermission, notify, notifyMessage, dismissToast, toggleBell, closeBell, requestNotificationPermission };
+  return { readPermission, notify, notifyMessage, showToast, dismissToast, toggleBell, closeBell, requestNotificationPermission };
 }
 
 /** @typedef {ReturnType<typeof createNotifications>} Notifications */

@@ -37,7 +37,8 @@ export function createReceipts(state, socket) {
     const chat = state.chats.value[chatId];
     if (!chat) return;
     const entry = store.entryOf(state, chatId);
-    const seq = Math.max(chat.lastSeq, ...entry.items.map((m) => m.seq || 0));
+    // Edits and reactions are log entries too: the newest one shown counts as read.
+    const seq = Math.max(chat.lastSeq, ...entry.items.map(store.versionOf));
     if (chat.unreadCount) store.patchChat(state, chatId, () => ({ unreadCount: 0 }));
     if (seq <= 0 || seq <= (readSent.get(chatId) || 0)) return;
     readSent.set(chatId, seq);

@@ -7,19 +7,33 @@ import { saveOutbox, loadOutbox } from '../outbox-storage.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 /** @typedef {import('../state.js').User} User */
+/** @typedef {import('../state.js').ReplyRef} ReplyRef */
 /** @typedef {import('../format.js').Attachment} Attachment */
-/** @typedef {{chatId: string, clientId: string, body: string, attachments?: Attachment[], createdAt: string, attempts: number, timer?: any}} Queued */
+/** @typedef {{replyTo?: ReplyRef|null, mentions?: string[], mentionAll?: 'all'|'here'|null}} SendExtra */
+/** @typedef {{chatId: string, clientId: string, body: string, attachments?: Attachment[], createdAt: string, replyTo?: ReplyRef|null, mentions?: string[], mentionAll?: 'all'|'here'|null, attempts: number, timer?: any}} Queued */
 
 const SEND_TIMEOUT_MS = 8000;
 const AUTO_RETRIES = 3;
 /** Error codes the server will answer the same way every time: retrying cannot help. */
 const PERMANENT = ['invalid_input', 'not_found', 'unauthorized', 'conflict'];
 
-/** @param {User} me @param {{chatId: string, clientId: string, body: string, attachments?: Attachment[], createdAt: string}} q */
-const localCopy = (me, { chatId, clientId, body, attachments = [], createdAt }) => ({
+/** @param {User} me @param {import('../outbox-storage.js').QueuedMessage} q */
+const localCopy = (me, { chatId, clientId, body, attachments = [], createdAt, replyTo, mentions, mentionAll }) => ({
   id: '', chatId, seq: null, clientId, sender: { id: me.id, name: me.name }, kind: attachments.length ? 'media' : 'text', body,
-  attachments, createdAt, status: /** @type {const} */ ('sending'),
+  attachments, createdAt, replyTo: replyTo || null, mentions: mentions || [], mentionAll: mentionAll || null,
+  status: /** @type {const} */ ('sending'),
 });
+
+/** What message:send carries for a queued item. @param {Queued} item */
+const sendPayload = (item) => ({
+  chatId: item.chatId, clientId: item.clientId, body: item.body,
+  ...(item.attachments && item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
+  ...(item.replyTo ? { replyToId: item.replyTo.id } : {}),
+  ...(mentionList(item).length ? { mentions: mentionList(item) } : {}),
+});
+
+/** Mentions as message:send takes them: the people's ids, and "all" or "here". @param {Queued} item */
+const mentionList = (item) => [...(item.mentions || []), ...(item.mentionAll ? [item.mentionAll] : [])];
 
 /**
  * @param {AppState} state
@@ -35,15 +49,18 @@ export function createSendQueue(state, { socket, typing }) {
   }
 
   /**
-   * @param {string} chatId @param {string} text @param {Attachment[]} [attachments] uploaded files, sent with the text as caption
+   * @param {string} chatId @param {string} text
+   * @param {Attachment[]} [attachments] uploaded files, sent with the text as caption
+   * @param {SendExtra} [extra] the message replied to, who is mentioned
    * @returns {boolean} whether it was queued
    */
-  function sendMessage(chatId, text, attachments = []) {
+  function sendMessage(chatId, text, attachments = [], extra = {}) {
     const body = text.replace(/^\s*\n|\s+$/g, '');
     const me = state.me.value;
     if ((!body.trim() && !attachments.length) || !me || !state.chats.value[chatId]) return false;
     if (body.length > MAX_BODY) return false;
-    const item = { chatId, clientId: newClientId(), body, attachments, createdAt: new Date().toISOString(), attempts: 0 };
+    const item = { chatId, clientId: newClientId(), body, attachments, createdAt: new Date().toISOString(), replyTo: extra.replyTo || null,
+      mentions: extra.mentions || [], mentionAll: extra.mentionAll || null, attempts: 0 };
     store.addLocalMessage(state, chatId, localCopy(me, item));
     outbox.set(item.clientId, item);
     persist();
@@ -60,9 +77,7 @@ export function createSendQueue(state, { socket, typing }) {
     store.patchLocalMessage(state, item.chatId, clientId, { status: 'sending', error: undefined });
     if (!socket.isConnected()) return; // flush() sends it on connect
     item.attempts += 1;
-    const attachmentIds = (item.attachments || []).map((a) => a.id);
-    const payload = { chatId: item.chatId, clientId, body: item.body, ...(attachmentIds.length ? { attachmentIds } : {}) };
-    const res = await socket.emit('message:send', payload, SEND_TIMEOUT_MS);
+    const res = await socket.emit('message:send', sendPayload(item), SEND_TIMEOUT_MS);
     if (!outbox.has(clientId)) return;
     if (res && res.ok) {
       outbox.delete(clientId);

@@ -128,6 +128,11 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
       state.dialog.value = null;
       state.bellOpen.value = false;
       state.membersOpen.value = false;
+      state.replyDrafts.value = {};
+      state.editing.value = null;
+      state.pendingDelete.value = null;
+      state.jumpTarget.value = null;
+      state.messageSearch.value = { open: false, query: '', chatId: null, results: [], nextCursor: null, status: 'idle', error: '' };
       state.everConnected.value = false;
       state.connection.value = 'connecting';
     });

@@ -5,6 +5,8 @@ import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
 import { MessageList } from './MessageList.js';
 import { Composer } from './Composer.js';
+import { ChatMenu } from './ChatMenu.js';
+import { ConfirmDelete } from './MessageMenu.js';
 import { DropZone } from './DropZone.js';
 import { BackIcon, UsersIcon, CloseIcon, ChatIcon } from './icons.js';
 import { formatLastSeen } from '../format.js';
@@ -61,6 +63,7 @@ export function ChatWindow() {
           <h2 data-testid="chat-title">${chat.name}</h2>
           <div class="muted small">${subtitle}</div>
         </div>
+        <${ChatMenu} chat=${chat} />
         ${chat.kind === 'group' ? html`
           <button class=${'icon-btn' + (state.membersOpen.value ? ' is-active' : '')} aria-label="Members" title="Members"
             aria-expanded=${state.membersOpen.value} data-testid="members-button" onClick=${() => actions.toggleMembers()}>
@@ -74,6 +77,7 @@ export function ChatWindow() {
         <//>
         ${chat.kind === 'group' && state.membersOpen.value ? html`<${MembersPanel} chat=${chat} />` : null}
       </div>
+      <${ConfirmDelete} />
     </section>`;
 }
 

@@ -1,14 +1,19 @@
 // The scrolling list of one chat: day separators, grouped bubbles, the "new messages" marker,
 // upward infinite scroll that keeps the reading position, and a jump-to-latest button.
 import { html } from 'htm/preact';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
 import { Ticks, ClockIcon, AlertIcon, DownIcon } from './icons.js';
 import { MessageMedia, mediaBubbleClass } from './MessageMedia.js';
 import { Lightbox } from './Lightbox.js';
-import { formatTime, formatDay, dayKey, linkify, hueOf } from '../format.js';
-import { ownMessageStatus } from '../store.js';
+import { formatTime, formatDay, dayKey, hueOf } from '../format.js';
+import { ownMessageStatus, pendingKey, reactionsOf } from '../store.js';
+import { noticeText } from '../notices.js';
+import { MessageText } from './MessageText.js';
+import { MessageMenu, MessageEditor } from './MessageMenu.js';
+import { ReactionChips } from './ReactionPicker.js';
+import { ReplyQuote } from './ReplyQuote.js';
 
 /** @typedef {import('../state.js').Message} Message */
 
@@ -16,8 +21,9 @@ const GROUP_GAP_MS = 5 * 60 * 1000;
 const LOAD_OLDER_PX = 400;
 const AT_BOTTOM_PX = 80;
 
+/** The optimistic copy and the server's keep one key (sender + clientId), so the bubble is not remounted. */
 /** @param {Message|undefined} m */
-const keyOf = (m) => (m ? m.clientId || m.id : null);
+const keyOf = (m) => (m ? pendingKey(m) || m.id : null);
 
 /** @param {{chat: import('../state.js').Chat}} p */
 export function MessageList({ chat }) {
@@ -54,6 +60,9 @@ export function MessageList({ chat }) {
     } else if (firstKey !== s.firstKey && s.firstKey) {
       // Older messages were put on top: keep what the reader was looking at in place.
       el.scrollTop = s.top + (el.scrollHeight - s.height);
+    } else if (s.atBottom && el.scrollHeight !== s.height) {
+      // A message at the bottom grew (a reaction, an edit): stay at the bottom.
+      el.scrollTop = el.scrollHeight;
     }
     s.chatId = chat.id;
     s.firstKey = firstKey;
@@ -68,6 +77,18 @@ export function MessageList({ chat }) {
     }
   });
 
+  // The list got shorter (a reply quote or the keyboard opened below it): whoever was reading the
+  // newest messages keeps seeing them.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(() => {
+      if (snap.current.atBottom) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   function onScroll() {
     const el = ref.current;
     if (!el) return;
@@ -79,6 +100,21 @@ export function MessageList({ chat }) {
     if (s.atBottom && newCount) setNewCount(0);
     if (el.scrollTop < LOAD_OLDER_PX) actions.loadOlder(chat.id);
   }
+
+  // A quote or a search result asked for a message: bring it to the middle and flash it.
+  const jump = state.jumpTarget.value;
+  const [flashId, setFlashId] = useState(/** @type {string|null} */ (null));
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !jump || jump.chatId !== chat.id) return undefined;
+    const target = /** @type {HTMLElement|null} */ (el.querySelector(`[data-testid="message"][data-id="${CSS.escape(jump.messageId)}"]`));
+    if (!target) return undefined;
+    target.scrollIntoView({ block: 'center' });
+    setFlashId(jump.messageId);
+    state.jumpTarget.value = null;
+    const timer = setTimeout(() => setFlashId(null), 2500);
+    return () => clearTimeout(timer);
+  }, [jump, items]);
 
   function jumpToLatest() {
     const el = ref.current;
@@ -109,7 +145,8 @@ export function MessageList({ chat }) {
     const last = !next || !sameGroup(m, next) || dayKey(next.createdAt) !== dayKey(m.createdAt);
     rows.push(html`<${Bubble} key=${keyOf(m)} message=${m} chat=${chat} myId=${myId} first=${first} last=${last}
       isGroup=${isGroup} showSeen=${isGroup && m.seq === lastOwnSeq} onRetry=${actions.retrySend} onDiscard=${actions.discardFailed}
-      onOpenImage=${(/** @type {string} */ attachmentId) => actions.openLightbox(chat.id, attachmentId)} />`);
+      onOpenImage=${(/** @type {string} */ attachmentId) => actions.openLightbox(chat.id, attachmentId)}
+      flash=${flashId !== null && flashId === m.id} />`);
   });
 
   return html`
@@ -139,37 +176,54 @@ function sameGroup(a, b) {
 /**
  * @param {{message: Message, chat: import('../state.js').Chat, myId: string, first: boolean, last: boolean,
  *   isGroup: boolean, showSeen: boolean, onRetry: (id: string) => void, onDiscard: (id: string) => void,
- *   onOpenImage: (attachmentId: string) => void}} p
+ *   onOpenImage: (attachmentId: string) => void, flash: boolean}} p
  */
-function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetry, onDiscard, onOpenImage }) {
+function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetry, onDiscard, onOpenImage, flash }) {
+  const { state, actions } = useApp();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const users = state.users.value;
+  // Names as they are now, not as they were when the message was written.
+  const knownName = (/** @type {string} */ id) => (id === myId ? 'You' : (users[id] && users[id].name) || (chat.members.find((x) => x.user.id === id) || { user: { name: '' } }).user.name);
+  const nameOf = (/** @type {string} */ id) => knownName(id) || 'Someone';
   if (m.kind === 'system') {
-    return html`<div class="system-message" data-testid="message" data-seq=${m.seq}>${m.body}</div>`;
+    return html`<div class="system-message" data-testid="message" data-seq=${m.seq} data-id=${m.id || ''}>${noticeText(m.event, m.body || '', knownName)}</div>`;
   }
   const own = m.sender.id === myId;
   const st = own ? ownMessageStatus(m, chat, myId) : null;
-  const cls = ['msg', own ? 'own' : 'other', first ? 'first' : '', last ? 'last' : '', st ? 'is-' + st.status : ''].join(' ');
+  const editing = state.editing.value && state.editing.value.messageId === m.id && !m.deletedAt;
+  const mentioned = (m.mentions || []).map((id) => ({ id, name: id === myId ? (state.me.value ? state.me.value.name : '') : nameOf(id) }));
+  const mentionsMe = !own && ((m.mentions || []).includes(myId) || !!m.mentionAll);
+  const cls = ['msg', own ? 'own' : 'other', first ? 'first' : '', last ? 'last' : '', st ? 'is-' + st.status : '',
+    mentionsMe ? 'mentions-me' : '', flash ? 'is-flash' : '', m.deletedAt ? 'is-deleted' : m.editedAt ? 'is-edited' : ''].join(' ');
   return html`
     <div class=${cls} data-testid="message" data-seq=${m.seq == null ? '' : m.seq} data-id=${m.id || ''}
-      data-client-id=${m.clientId || ''} data-own=${own ? 'true' : 'false'}>
+      data-client-id=${m.clientId || ''} data-own=${own ? 'true' : 'false'} data-deleted=${m.deletedAt ? 'true' : 'false'}
+      onContextMenu=${(/** @type {MouseEvent} */ e) => { if (m.id && !m.deletedAt && !editing) { e.preventDefault(); setMenuOpen(true); } }}
+      onMouseLeave=${() => setMenuOpen(false)}>
       ${isGroup && !own ? html`<div class="msg-avatar">${last ? html`<${Avatar} id=${m.sender.id} name=${m.sender.name} size=${28} />` : null}</div>` : null}
       <div class=${'bubble' + mediaBubbleClass(m)}>
         ${isGroup && !own && first ? html`<div class="sender" data-testid="message-sender" style=${'--hue:' + hueOf(m.sender.id)}>${m.sender.name}</div>` : null}
-        ${m.attachments && m.attachments.length ? html`<${MessageMedia} message=${m} onOpenImage=${onOpenImage} />` : null}
-        ${m.deletedAt ? html`<div class="body muted"><em>This message was deleted.</em></div>` : mediaBubbleClass(m).includes('media-only') ? null : html`
-          <div class="body" data-testid="message-body">${linkify(m.body || '').map((part, i) => part.href
-            ? html`<a key=${i} href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`
-            : part.text)}<span class="meta-spacer"></span></div>`}
+        ${m.replyTo && !m.deletedAt ? html`<${ReplyQuote} reply=${m.replyTo} onOpen=${(/** @type {string} */ id) => actions.jumpToMessage(chat.id, id)} />` : null}
+        ${m.attachments && m.attachments.length && !m.deletedAt ? html`<${MessageMedia} message=${m} onOpenImage=${onOpenImage} />` : null}
+        ${m.deletedAt ? html`<div class="body muted deleted-body" data-testid="message-deleted"><em>This message was deleted</em><span class="meta-spacer"></span></div>`
+          : editing ? html`<${MessageEditor} message=${m} chatId=${chat.id} />`
+          : mediaBubbleClass(m).includes('media-only') ? null : html`
+          <div class="body" data-testid="message-body"><${MessageText} text=${m.body || ''} people=${mentioned} group=${m.mentionAll || null}
+            myId=${myId} /><span class="meta-spacer"></span></div>`}
         <span class="meta">
-          ${m.editedAt ? html`<span class="edited">edited</span>` : null}
+          ${m.editedAt && !m.deletedAt ? html`<span class="edited" data-testid="edited-marker">(edited)</span>` : null}
           <time datetime=${m.createdAt} title=${new Date(m.createdAt).toLocaleString()}>${formatTime(m.createdAt)}</time>
           ${st ? html`<${Status} status=${st.status} />` : null}
         </span>
+        ${!editing ? html`<${MessageMenu} message=${m} chat=${chat} open=${menuOpen} onClose=${() => setMenuOpen(false)} />` : null}
       </div>
+      ${!m.deletedAt ? html`<${ReactionChips} reactions=${reactionsOf(m, myId)} nameOf=${nameOf}
+        onToggle=${(/** @type {string} */ emoji) => actions.toggleReaction(chat.id, m.id, emoji)} />` : null}
       ${st && st.status === 'failed' ? html`
-        <div class="failed-row" role="alert">
-          <span>Not sent${m.error ? ': ' + m.error : '.'}</span>
-          <button class="link-btn" data-testid="retry-button" onClick=${() => onRetry(/** @type {string} */ (m.clientId))}>Retry</button>
-          <button class="link-btn" onClick=${() => onDiscard(/** @type {string} */ (m.clientId))}>Delete</button>
+        <div class="failed-row" role="alert" data-testid="failed-row">
+          <span data-testid="failed-reason">Not sent${m.error ? ': ' + m.error : '.'}</span>
+          ${m.rejected ? null : html`<button class="link-btn" data-testid="retry-button" onClick=${() => onRetry(/** @type {string} */ (m.clientId))}>Retry</button>`}
+          <button class="link-btn" data-testid="discard-button" onClick=${() => m.rejected ? actions.dismissRejected(chat.id, /** @type {string} */ (m.clientId)) : onDiscard(/** @type {string} */ (m.clientId))}>${m.rejected ? 'Dismiss' : 'Delete'}</button>
         </div>` : null}
       ${showSeen && st && st.seenBy > 0 ? html`<div class="seen-by" data-testid="seen-by">Seen by ${st.seenBy}</div>` : null}
     </div>`;

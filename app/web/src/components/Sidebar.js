@@ -4,8 +4,10 @@ import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
 import { BellIcon, SearchIcon, EditIcon, UsersIcon, LogoutIcon, CloseIcon, SettingsIcon } from './icons.js';
 import { formatListTime, previewText } from '../format.js';
+import { SearchPanel } from './SearchPanel.js';
+import { BellOffIcon } from './action-icons.js';
 
-const FILTERS = /** @type {const} */ ([['all', 'All'], ['unread', 'Unread'], ['groups', 'Groups'], ['direct', 'Direct']]);
+const FILTERS = /** @type {const} */ ([['all', 'All'], ['unread', 'Unread'], ['groups', 'Groups'], ['direct', 'Direct'], ['archived', 'Archived']]);
 
 export function Sidebar() {
   const { state, actions } = useApp();
@@ -37,6 +39,7 @@ export function Sidebar() {
         </div>
       </header>
 
+      ${state.messageSearch.value.open ? html`<${SearchPanel} />` : html`
       <div class="search">
         <${SearchIcon} size=${16} />
         <input type="search" placeholder="Search chats and people" aria-label="Search chats and people"
@@ -46,7 +49,8 @@ export function Sidebar() {
       </div>
 
       <div class="filters" role="tablist" aria-label="Filter chats">
-        ${FILTERS.map(([key, label]) => html`
+        ${FILTERS.filter(([key]) => key !== 'archived' || state.filter.value === 'archived' || Object.values(state.chats.value).some((c) => c.archived))
+          .map(([key, label]) => html`
           <button role="tab" aria-selected=${state.filter.value === key} data-testid=${'filter-' + key}
             class=${'chip' + (state.filter.value === key ? ' is-active' : '')}
             onClick=${() => actions.setFilter(key)}>${label}</button>`)}
@@ -55,6 +59,11 @@ export function Sidebar() {
       <${OnlineStrip} />
 
       <nav class="chat-list" aria-label="Recent chats" data-testid="chat-list">
+        ${searching ? html`<button class="chat-item search-messages-item" data-testid="search-messages-for"
+          onClick=${() => actions.openSearch(null, state.search.value)}>
+          <span class="search-messages-icon"><${SearchIcon} size=${18} /></span>
+          <span class="chat-item-main"><span class="chat-name">Search messages for “${state.search.value.trim()}”</span></span>
+        </button>` : null}
         ${chats.map((c) => html`<${ChatListItem} key=${c.id} chat=${c} />`)}
         ${!chats.length && !searching ? html`
           <div class="empty-list">
@@ -73,7 +82,7 @@ export function Sidebar() {
               </span>
             </button>`)}` : null}
         ${searching && !chats.length && !people.length ? html`<div class="empty-list"><p>Nothing matches “${state.search.value}”.</p></div>` : null}
-      </nav>
+      </nav>`}
     </aside>`;
 }
 
@@ -105,6 +114,7 @@ function ChatListItem({ chat }) {
   const online = other ? !!state.presence.value[other.user.id]?.online : null;
   const typers = Object.keys(state.typing.value[chat.id] || {}).filter((id) => id !== myId);
   const last = chat.lastMessage;
+  const mentions = active ? 0 : chat.mentionCount || 0;
   const sender = last && last.sender ? (last.sender.id === myId ? 'You' : chat.kind === 'group' ? last.sender.name.split(' ')[0] : '') : '';
   return html`
     <button class=${'chat-item' + (active ? ' is-active' : '') + (chat.unreadCount > 0 ? ' is-unread' : '')}
@@ -124,6 +134,9 @@ function ChatListItem({ chat }) {
             <span class="preview" data-testid="chat-preview">
               ${sender ? html`<span class="preview-sender">${sender}: </span>` : null}${last ? previewText(last) : html`<span class="muted">No messages yet</span>`}
             </span>`}
+          ${chat.muted ? html`<span class="muted-icon" title="Muted" data-testid="muted-icon"><${BellOffIcon} size=${14} /></span>` : null}
+          ${mentions > 0 ? html`<span class="mention-badge" data-testid="mention-badge" title=${mentions + ' mentions of you'}
+            aria-label=${mentions + ' mentions of you'}>@</span>` : null}
           ${chat.unreadCount > 0 ? html`<span class="badge" data-testid="unread-badge"
             aria-label=${chat.unreadCount + ' unread'}>${chat.unreadCount > 99 ? '99+' : chat.unreadCount}</span>` : null}
         </span>
