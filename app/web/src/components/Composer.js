@@ -57,7 +57,6 @@ export function Composer({ chatId }) {
     mention.reset();
   }
 
-  const chat = state.chats.value[chatId];
   if (chat && chat.groupArchivedAt) {
     return html`<div class="composer composer-archived" role="status" data-testid="composer-archived">
       This group is archived: an admin has closed it to new messages. Its history stays readable.</div>`;
