@@ -178,6 +178,24 @@ describe('acting on messages in two browsers', () => {
     for (const s of [a, b]) expect(s.errors).toEqual([]);
   });
 
+  it('finds a message by its words and opens it at its place in the chat', async () => {
+    const { bob } = world.users;
+    const b = await open(bob);
+    await b.page.getByTestId('search').fill('ship Friday');
+    await b.page.getByTestId('search-messages-for').click();
+    const result = b.page.locator(`[data-testid="search-result"][data-message-id="${originalId}"]`);
+    await poll(() => result.count()).toBe(1);
+    await poll(() => result.getByTestId('search-snippet').locator('mark').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/ship/i)]));
+    await screenshot(b.page, 'actions-search-results');
+    await result.click();
+    await poll(() => b.page.getByTestId('chat-title').textContent()).toBe(GROUP);
+    await poll(() => inView(b.page, originalId), 20_000).toBe(true);
+    await poll(() => byId(b.page, originalId).getAttribute('class')).toContain('is-flash');
+    await screenshot(b.page, 'actions-search-jump');
+
+    expect(b.errors).toEqual([]);
+  });
+
   it('mutes and archives a chat from its menu, and the settings hold after a reload', async () => {
     const { bob } = world.users;
     const b = await open(bob);
