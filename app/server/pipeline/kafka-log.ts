@@ -17,6 +17,15 @@ const READY_TIMEOUT_MS = 2000;
 const PRODUCE_TIMEOUT_MS = 10_000;
 const unavailable = () => new AppError(503, 'unavailable', 'The message could not be accepted; try again.');
 
+/** Connects an admin client; on failure disconnects it and forgets the attempt, so the next call retries. */
+function connectOrReset(admin: Admin, forget: () => void): Promise<void> {
+  return admin.connect().catch(async (error: unknown) => {
+    forget();
+    await admin.disconnect().catch(() => undefined);
+    throw error;
+  });
+}
+
 export interface KafkaLogOptions {
   /** Present on replicas with the persist role: they also consume the topic and write. */
   writer?: Pick<MessageWriter, 'writeBatch'>;
@@ -119,21 +128,11 @@ export class KafkaLog implements MessageLog {
   }
 
   private connectAdmin(): Promise<void> {
-    this.adminConnecting ??= this.admin.connect().catch(async (error: unknown) => {
-      this.adminConnecting = null;
-      await this.admin.disconnect().catch(() => undefined);
-      throw error;
-    });
-    return this.adminConnecting;
+    return (this.adminConnecting ??= connectOrReset(this.admin, () => (this.adminConnecting = null)));
   }
 
   private connectPatientAdmin(): Promise<void> {
-    this.patientConnecting ??= this.patientAdmin.connect().catch(async (error: unknown) => {
-      this.patientConnecting = null;
-      await this.patientAdmin.disconnect().catch(() => undefined);
-      throw error;
-    });
-    return this.patientConnecting;
+    return (this.patientConnecting ??= connectOrReset(this.patientAdmin, () => (this.patientConnecting = null)));
   }
 
   private async withTimeout<T>(work: () => Promise<T>, fallback: T): Promise<T> {
