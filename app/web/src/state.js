@@ -14,7 +14,7 @@ import { signal, computed } from '@preact/signals-core';
  * @typedef {{message: Message, chat: {id: string, name: string, kind: string}, snippet: string, highlights?: Array<[number, number]>}} SearchResult
  * @typedef {{open: boolean, query: string, chatId: string|null, results: SearchResult[], nextCursor: string|null,
  *   status: 'idle'|'loading'|'done'|'error', error: string}} SearchView
- * @typedef {{id: string, kind: 'direct'|'group', name: string, members: Member[], lastSeq: number,
+ * @typedef {{id: string, kind: 'direct'|'group', name: string, members: Member[], memberCount: number, lastSeq: number,
  *   lastMessage: Message|null, readSeq: number, unreadCount: number, createdAt: string,
  *   muted?: boolean, archived?: boolean, mentionCount?: number}} Chat
  * @typedef {{items: Message[], loaded: boolean, hasMoreBefore: boolean, loadingOlder: boolean}} ChatMessages

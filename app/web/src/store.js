@@ -79,6 +79,8 @@ function normalizeChat(c) {
   return {
     ...c,
     members: (c.members || []).map((m) => ({ ...m, deliveredSeq: m.deliveredSeq || 0, readSeq: m.readSeq || 0 })),
+    // Large groups embed only their first members; the count is the whole group's.
+    memberCount: c.memberCount || (c.members || []).length,
     lastSeq: c.lastSeq || 0,
     readSeq: c.readSeq || 0,
     unreadCount: c.unreadCount || 0,

@@ -46,7 +46,7 @@ export function ChatWindow() {
     subtitle = html`<span class="typing-text" data-testid="typing-indicator">${text}</span>`;
   } else if (chat.kind === 'group') {
     const online = chat.members.filter((m) => m.user.id !== myId && state.presence.value[m.user.id]?.online).length;
-    subtitle = html`<span data-testid="chat-subtitle">${chat.members.length} members${online ? `, ${online} online` : ''}</span>`;
+    subtitle = html`<span data-testid="chat-subtitle">${(chat.memberCount || chat.members.length)} members${online ? `, ${online} online` : ''}</span>`;
   } else {
     subtitle = html`<span data-testid="chat-subtitle" class=${presence && presence.online ? 'online-text' : ''}>
       ${presence && presence.online ? 'online' : formatLastSeen(presence && presence.lastSeenAt)}</span>`;
@@ -101,7 +101,7 @@ function MembersPanel({ chat }) {
     <aside class="members-panel" aria-label="Group members" data-testid="members-panel"
       onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') actions.toggleMembers(); }}>
       <div class="panel-head">
-        <strong>${chat.members.length} members</strong>
+        <strong>${(chat.memberCount || chat.members.length)} members</strong>
         <button class="icon-btn small" aria-label="Close members" onClick=${() => actions.toggleMembers()}><${CloseIcon} size=${16} /></button>
       </div>
       ${state.dialogError.value ? html`<p class="error" role="alert">${state.dialogError.value}</p>` : null}

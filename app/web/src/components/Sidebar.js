@@ -125,8 +125,8 @@ function ChatListItem({ chat }) {
       <span class="chat-item-main">
         <span class="chat-item-row">
           <span class="chat-name" data-testid="chat-name">${chat.name}</span>
-          ${chat.kind === 'group' ? html`<span class="member-count" title=${chat.members.length + ' members'}>
-            <${UsersIcon} size=${11} /><span data-testid="member-count">${chat.members.length}</span></span>` : null}
+          ${chat.kind === 'group' ? html`<span class="member-count" title=${(chat.memberCount || chat.members.length) + ' members'}>
+            <${UsersIcon} size=${11} /><span data-testid="member-count">${(chat.memberCount || chat.members.length)}</span></span>` : null}
           <span class="chat-time muted small">${last ? formatListTime(last.createdAt) : ''}</span>
         </span>
         <span class="chat-item-row">
