@@ -35,17 +35,17 @@ describe('the admin console', () => {
     expect(await page.getByTestId('admins-only').textContent()).toContain('Admins only');
     expect(await page.getByTestId('admin-shell').count()).toBe(0);
 
-    const any = '00000000-0000-4000-8000-000000000000';
+    const unknownId = '00000000-0000-4000-8000-000000000000';
     const routes: [string, string, unknown?][] = [
       ['GET', '/api/admin/users'], ['POST', '/api/admin/users', { email: 'x@example.test', name: 'X' }],
-      ['PATCH', `/api/admin/users/${any}`, { name: 'Y' }], ['POST', `/api/admin/users/${any}/password`, {}],
+      ['PATCH', `/api/admin/users/${unknownId}`, { name: 'Y' }], ['POST', `/api/admin/users/${unknownId}/password`, {}],
       ['POST', '/api/admin/users/import', { csv: 'a@example.test,A,user', dryRun: true }],
-      ['GET', '/api/admin/groups'], ['GET', `/api/admin/groups/${any}`], ['POST', '/api/admin/groups', { name: 'G', memberIds: [any] }],
-      ['PATCH', `/api/admin/groups/${any}`, { name: 'G' }], ['DELETE', `/api/admin/groups/${any}`],
-      ['POST', `/api/admin/groups/${any}/members`, { userIds: [any] }], ['DELETE', `/api/admin/groups/${any}/members/${any}`],
+      ['GET', '/api/admin/groups'], ['GET', `/api/admin/groups/${unknownId}`], ['POST', '/api/admin/groups', { name: 'G', memberIds: [unknownId] }],
+      ['PATCH', `/api/admin/groups/${unknownId}`, { name: 'G' }], ['DELETE', `/api/admin/groups/${unknownId}`],
+      ['POST', `/api/admin/groups/${unknownId}/members`, { userIds: [unknownId] }], ['DELETE', `/api/admin/groups/${unknownId}/members/${unknownId}`],
       ['GET', '/api/admin/settings'], ['PATCH', '/api/admin/settings', { retentionDays: 1 }],
       ['GET', '/api/admin/retention'], ['POST', '/api/admin/retention/run'],
-      ['GET', '/api/admin/invites'], ['POST', '/api/admin/invites', { expiresInDays: 1, maxUses: 1 }], ['DELETE', `/api/admin/invites/${any}`],
+      ['GET', '/api/admin/invites'], ['POST', '/api/admin/invites', { expiresInDays: 1, maxUses: 1 }], ['DELETE', `/api/admin/invites/${unknownId}`],
       ['GET', '/api/admin/stats'], ['GET', '/api/admin/audit'], ['GET', '/api/admin/audit/actions'], ['GET', '/api/admin/audit.csv'],
     ];
     for (const [method, path, body] of routes) {

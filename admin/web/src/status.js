@@ -13,7 +13,7 @@ export function announce(text, kind = 'ok') {
 }
 
 /** Runs an action and announces its outcome; resolves to the action's value (true for an empty answer), or undefined on failure. */
-export async function attempt(/** @type {() => Promise<any>} */ action, /** @type {string} */ done) {
+export async function attempt(/** @type {() => Promise<unknown>} */ action, /** @type {string} */ done) {
   try {
     const value = await action();
     if (done) announce(done);
