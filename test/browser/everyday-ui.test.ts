@@ -191,12 +191,14 @@ describe('everyday use of the chat UI', () => {
   });
 
   it('inserts an emoji at the caret and shows :shortcodes: as emoji while the body stays as typed', async () => {
-    const { page, errors } = await open(world.users.alice);
+    const { page, errors } = await open(world.users.alice, { viewport: PHONE, colorScheme: 'dark' });
     await chatItem(page, 'Carol Diaz').click();
     const composer = page.getByTestId('composer');
     await composer.fill('good  morning');
     await composer.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(5, 5));
     await page.getByTestId('emoji-button').click();
+    await page.getByTestId('emoji-picker').waitFor();
+    await screenshot(page, 'phone-dark-emoji-picker');
     await page.getByTestId('emoji-search').fill('sunny');
     await page.getByTestId('emoji-picker').locator('[data-testid="emoji-option"][data-name="sunny"]').click();
     await poll(() => composer.inputValue()).toBe('good ☀️ morning');
@@ -209,8 +211,13 @@ describe('everyday use of the chat UI', () => {
     await composer.press('Enter');
     const body = page.getByTestId('message-body').last();
     await poll(() => body.textContent()).toBe('ship it 🚀 :not_an_emoji: :tada:');
+    await composer.fill('**Plan**\n> ship _today_\n\n- `build` it\n- ~~wait~~');
+    await composer.press('Enter');
+    await poll(() => page.getByTestId('message-body').last().locator('li').count()).toBe(2);
+    await screenshot(page, 'phone-dark-markdown');
     // The server keeps what was typed: the chat list preview shows it.
-    await poll(() => chatItem(page, 'Carol Diaz').getByTestId('chat-preview').textContent()).toContain(':rocket:');
+    await page.getByTestId('back-button').click();
+    await poll(() => chatItem(page, 'Carol Diaz').getByTestId('chat-preview').textContent()).toContain('~~wait~~');
     expect(errors).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 // Acceptance (d): message text is text. Markup in a body never becomes HTML; links are safe.
 import { describe, it, expect, beforeAll } from 'vitest';
+import { screenshot } from '../support/browser.ts';
 import { useBrowserWorld } from '../support/browser-world.ts';
 import { chatItem, createDirect, messageBodies, poll, sendFromUi } from './helpers.ts';
 
@@ -74,6 +75,7 @@ describe('message bodies are rendered as text', () => {
     expect(await blocks.locator('del').textContent()).toBe('gone');
     expect(await blocks.locator('pre code').textContent()).toBe('<script>window.__x=1</script>');
     expect(await blocks.locator('script').count()).toBe(0);
+    await screenshot(a.page, 'desktop-markdown');
   });
 
   it('never links or executes Markdown links, autolinks and images with dangerous targets', async () => {

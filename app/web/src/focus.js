@@ -17,3 +17,24 @@ export function useFocusReturn(open) {
     };
   }, [open]);
 }
+
+/**
+ * Escape anywhere in the page closes a popover while it is open, even when the focus is not in it
+ * (it was opened with a click on its button). Dialogs that handled the key first stop it.
+ * @param {boolean} open @param {() => void} onEscape
+ */
+export function useEscape(open, onEscape) {
+  const handler = useRef(onEscape);
+  handler.current = onEscape;
+  useLayoutEffect(() => {
+    if (!open) return undefined;
+    /** @param {KeyboardEvent} e */
+    const onKey = (e) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      handler.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+}

@@ -4,8 +4,11 @@ import { Lexer } from 'marked';
 
 /** @typedef {import('marked').Token} Token */
 
-/** GFM for ~strike~ and bare-URL autolinks; a single line break is a break, as in chat apps. */
-const OPTIONS = { gfm: true, breaks: true };
+/**
+ * GFM for ~strike~ and bare-URL autolinks. Line breaks stay in the text (shown by white-space:
+ * pre-wrap), so a message of several lines reads, and copies, as it was typed.
+ */
+const OPTIONS = { gfm: true, breaks: false };
 
 /** @param {string} text @returns {Token[]} */
 export function lexMarkdown(text) {

@@ -74,7 +74,8 @@ function inlineToken(t, renderText, key) {
     case 'codespan':
       return html`<code key=${key}>${t.text}</code>`;
     case 'br':
-      return html`<br key=${key} />`;
+      // A hard break ("  " or "\\" at a line end): a line break in the pre-wrapped text.
+      return '\n';
     case 'link': {
       const href = safeHref(t.href);
       if (!href) return renderText(t.raw, key);
