@@ -135,6 +135,14 @@ describe('everyday use of the chat UI', () => {
     await screenshot(page, 'phone-dark-chat-closed');
     await notice.getByTestId('toast-dismiss').click();
     await poll(() => notice.count()).toBe(0);
+
+    // An admin deletes the (archived) group while it is open: the same notice.
+    await chatItem(page, 'Old project').click();
+    await page.getByTestId('archived-banner').waitFor();
+    await apiCall(server.url, server.admin.token, 'DELETE', `/api/admin/groups/${archived}`);
+    await poll(() => notice.textContent()).toContain('Old project');
+    expect(await page.getByTestId('chat-window').count()).toBe(0);
+    expect(await chatItem(page, 'Old project').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -57,6 +57,8 @@ export function createHistory(state) {
         api.messages(chatId, { beforeSeq: readSeq + 1, limit: CONTEXT }),
         api.messages(chatId, { afterSeq: readSeq, limit: UNREAD_PAGE }),
       ]);
+      // The catch-up page is ordered by the entry that last changed each message, so past one page
+      // an unread message edited later may come with a later page; it then takes its place by seq.
       const entries = after.messages || [];
       // The catch-up also lists older messages changed since: the context page has them as they are now.
       const unread = entries.filter((/** @type {import('../state.js').Message} */ m) => (m.seq || 0) > readSeq);
