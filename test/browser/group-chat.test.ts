@@ -64,11 +64,14 @@ describe('group chat across three browsers', () => {
 
     await screenshot(b.page, 'desktop-group');
 
-    // The owner removes Dave: the chat leaves his list at once.
+    // The owner removes Dave, once confirmed: the chat leaves his list at once, and the open chat
+    // closes with a notice saying why.
     await a.page.getByTestId('member-item').filter({ hasText: 'Dave Okafor' }).getByTestId('remove-member').click();
+    await a.page.getByTestId('confirm-remove-member').getByTestId('confirm-ok').click();
     await poll(() => a.page.getByTestId('member-item').count()).toBe(3);
     await poll(() => chatItem(d.page, 'Project Falcon').count()).toBe(0);
     await poll(() => d.page.getByTestId('chat-window').count()).toBe(0);
+    expect(await d.page.getByTestId('chat-closed-notice').textContent()).toContain('Project Falcon');
 
     // A message in another chat: a toast and the bell, while Bob stays in the group.
     const bot = await connectBot(server.url, carol.token);

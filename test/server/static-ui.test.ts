@@ -33,6 +33,16 @@ describe('serving the web UI', () => {
     const preact = await get('/vendor/preact@11.2.0/dist/preact.mjs');
     expect(preact.status).toBe(200);
     expect(preact.headers.get('content-type')).toContain('javascript');
+    // Every module of the page's import map is served, at the version the map names.
+    const html = await (await get('/')).text();
+    const map = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '{}') as { imports?: Record<string, string> };
+    expect(Object.keys(map.imports ?? {})).toEqual(expect.arrayContaining(['preact', 'marked', 'gemoji']));
+    for (const [name, url] of Object.entries(map.imports ?? {})) {
+      const module = await get(url);
+      expect(module.status, name).toBe(200);
+      expect(module.headers.get('content-type'), name).toContain('javascript');
+    }
+    expect((await get('/vendor/marked@0.0.1/lib/marked.esm.js')).status).toBe(404);
     const client = await get('/socket.io/socket.io.esm.min.js');
     expect(client.status).toBe(200);
     expect((await client.text()).length).toBeGreaterThan(10_000);

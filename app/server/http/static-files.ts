@@ -11,7 +11,7 @@ const ADMIN_ROOT = path.join(ROOT, 'admin/web');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 
 /** The only npm packages the browser may load, served same-origin under /vendor/<package>@<version>/. */
-export const VENDORED_PACKAGES = ['preact', 'htm', '@preact/signals', '@preact/signals-core', 'uplot'];
+export const VENDORED_PACKAGES = ['preact', 'htm', '@preact/signals', '@preact/signals-core', 'uplot', 'marked', 'gemoji'];
 
 /**
  * The installed version of each vendored package. Its URL names that version, so a browser never

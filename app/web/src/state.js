@@ -17,7 +17,12 @@ import { signal, computed } from '@preact/signals-core';
  * @typedef {{id: string, kind: 'direct'|'group', name: string, members: Member[], memberCount: number, lastSeq: number,
  *   lastMessage: Message|null, readSeq: number, unreadCount: number, createdAt: string,
  *   muted?: boolean, archived?: boolean, mentionCount?: number}} Chat
- * @typedef {{items: Message[], loaded: boolean, hasMoreBefore: boolean, loadingOlder: boolean}} ChatMessages
+ * @typedef {{items: Message[], loaded: boolean, hasMoreBefore: boolean, loadingOlder: boolean,
+ *   hasMoreAfter?: boolean, loadingNewer?: boolean, loadedThrough?: number|null}} ChatMessages
+ *   `hasMoreAfter`: the chat was opened at its first unread message and newer pages are not loaded yet;
+ *   only messages up to the log entry `loadedThrough` are shown until they are.
+ * @typedef {{title: string, body: string, confirmLabel: string, testid: string, onConfirm: () => void|Promise<void>}} ConfirmRequest
+ * @typedef {{chatName: string, text: string}} ClosedNotice
  * @typedef {{id: string, chatId: string, messageId: string, title: string, body: string, at: number, seen: boolean}} AppNotification
  * @typedef {{id: number, chatId: string, title: string, body: string}} Toast
  * @typedef {import('./media-store.js').PendingUpload} PendingUpload
@@ -60,6 +65,13 @@ export function createAppState() {
   /** @type {import('@preact/signals-core').Signal<Record<string, string>>} */
   const drafts = signal({});
   const bellOpen = signal(false);
+  /** A destructive action waiting for the user's yes. */
+  /** @type {import('@preact/signals-core').Signal<ConfirmRequest|null>} */
+  const confirm = signal(null);
+  /** Why the chat that was open closed by itself (removed from it, or it was deleted). */
+  /** @type {import('@preact/signals-core').Signal<ClosedNotice|null>} */
+  const closedNotice = signal(null);
+  const quickSwitcherOpen = signal(false);
 
   /** The message each chat's composer replies to. */
   /** @type {import('@preact/signals-core').Signal<Record<string, ReplyRef>>} */
@@ -149,6 +161,7 @@ export function createAppState() {
     authStatus, me, signInError, signingIn,
     chats, messages, users, presence, typing,
     activeChatId, unreadMarker, filter, search, dialog, dialogError, membersOpen, bellOpen, drafts,
+    confirm, closedNotice, quickSwitcherOpen,
     replyDrafts, editing, pendingDelete, jumpTarget, messageSearch,
     notifications, toasts, notificationPermission, connection, everConnected, pageVisible,
     uploads, queuedSends, lightbox, voice,

@@ -3,6 +3,7 @@ import { batch } from '@preact/signals-core';
 import { api } from '../api.js';
 import * as store from '../store.js';
 import { setUrl } from './url.js';
+import { loadDrafts } from '../drafts.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 /** @typedef {import('../state.js').Chat} Chat */
@@ -18,6 +19,8 @@ import { setUrl } from './url.js';
  */
 export function createChats(state, { socket, people, receipts, history }) {
   let refreshing = /** @type {Promise<void>|null} */ (null);
+  /** Whose saved drafts are in state.drafts (another user may sign in on this page). */
+  let draftsOf = '';
 
   /** Adds or updates a chat; a chat new to this device is synced from its current seq onwards. */
   /** @param {Chat} chat */
@@ -26,10 +29,29 @@ export function createChats(state, { socket, people, receipts, history }) {
     store.upsertChat(state, chat);
   }
 
-  /** @param {string} chatId */
-  function dropChat(chatId) {
+  /**
+   * Forgets a chat. When it was open and the user did not close it themselves (removed from it, or
+   * it was deleted), a notice says why it closed instead of it just vanishing.
+   * @param {string} chatId @param {{quiet?: boolean}} [opts]
+   */
+  function dropChat(chatId, { quiet = false } = {}) {
+    const chat = state.chats.value[chatId];
+    const wasOpen = state.activeChatId.value === chatId;
     socket.forget(chatId);
-    store.removeChat(state, chatId);
+    batch(() => {
+      store.removeChat(state, chatId);
+      if (wasOpen && chat && !quiet) noticeClosed(chat);
+    });
+  }
+
+  /** @param {Chat} chat */
+  function noticeClosed(chat) {
+    state.closedNotice.value = { chatName: chat.name, text: `“${chat.name}” was closed: you are no longer a member, or it was deleted.` };
+    state.unreadMarker.value = null;
+  }
+
+  function dismissClosedNotice() {
+    state.closedNotice.value = null;
   }
 
   /** Reconciles the chat list with the server (after a reconnect, or for an unknown chat). */
@@ -59,7 +81,10 @@ export function createChats(state, { socket, people, receipts, history }) {
             unreadCount: c.id === activeId && state.pageVisible.value ? 0 : Math.max(0, lastSeq - readSeq),
           };
         }));
-        if (activeId && !state.chats.value[activeId]) state.activeChatId.value = null;
+        if (activeId && !state.chats.value[activeId]) {
+          state.activeChatId.value = null;
+          if (known[activeId]) noticeClosed(known[activeId]);
+        }
       });
       for (const c of chats) {
         if (!known[c.id]) socket.setSynced(c.id, c.lastSeq || 0);
@@ -78,9 +103,17 @@ export function createChats(state, { socket, people, receipts, history }) {
   async function openChat(chatId) {
     const chat = state.chats.value[chatId];
     if (!chat) return;
+    const me = state.me.value;
+    const marker = chat.unreadCount > 0 ? { chatId, afterSeq: chat.readSeq } : null;
     batch(() => {
+      if (me && draftsOf !== me.id) {
+        draftsOf = me.id;
+        state.drafts.value = loadDrafts(me.id);
+      }
+      state.closedNotice.value = null;
+      state.quickSwitcherOpen.value = false;
       state.activeChatId.value = chatId;
-      state.unreadMarker.value = chat.unreadCount > 0 ? { chatId, afterSeq: chat.readSeq } : null;
+      state.unreadMarker.value = marker;
       state.membersOpen.value = false;
       state.dialog.value = null;
       state.bellOpen.value = false;
@@ -92,7 +125,8 @@ export function createChats(state, { socket, people, receipts, history }) {
       store.clearMentions(state, chatId);
     });
     setUrl(chatId);
-    if (!store.entryOf(state, chatId).loaded) await history.loadLatest(chatId);
+    // However many are unread, the page at the first unread one is what is shown first.
+    if (!store.entryOf(state, chatId).loaded) await (marker ? history.loadUnread(chatId, marker.afterSeq) : history.loadLatest(chatId));
     void receipts.markReadIfVisible();
   }
 
@@ -105,7 +139,7 @@ export function createChats(state, { socket, people, receipts, history }) {
     setUrl(null);
   }
 
-  return { adoptChat, dropChat, refreshChats, openChat, closeChat };
+  return { adoptChat, dropChat, dismissClosedNotice, refreshChats, openChat, closeChat };
 }
 
 /** @typedef {ReturnType<typeof createChats>} Chats */

@@ -1,4 +1,5 @@
-// Message history over REST: the latest page when a chat opens, older pages on upward scroll.
+// Message history over REST: the latest page when a chat opens with nothing unread, the page at the
+// first unread message when there is, older pages on upward scroll and newer ones on downward scroll.
 import { batch } from '@preact/signals-core';
 import { api } from '../api.js';
 import * as store from '../store.js';
@@ -9,17 +10,29 @@ const PAGE = 50;
 /** Jumping to an old message loads bigger pages, and gives up after this many. */
 const JUMP_PAGE = 200;
 const MAX_JUMP_PAGES = 50;
+/** Read messages shown above the "New messages" line, so it has context. */
+const CONTEXT = 20;
+/** Unread messages loaded at once, from the first one on (the protocol's largest page). */
+const UNREAD_PAGE = 200;
+
+/** The cursor to continue an afterSeq page from: the newest log entry it brought. @param {import('../state.js').Message[]} list */
+const cursorOf = (list) => list.reduce((n, m) => Math.max(n, store.versionOf(m)), 0);
 
 /** @param {AppState} state */
 export function createHistory(state) {
-  /** @param {string} chatId */
-  async function loadLatest(chatId) {
+  /**
+   * The newest page. `reset` drops what was loaded before (a stretch in the middle of the history,
+   * after reading from the first unread message), so the list stays one unbroken stretch.
+   * @param {string} chatId @param {{reset?: boolean}} [opts]
+   */
+  async function loadLatest(chatId, { reset = false } = {}) {
     try {
       const page = await api.messages(chatId, { limit: PAGE });
       const list = page.messages || [];
       batch(() => {
+        if (reset) store.patchEntry(state, chatId, { items: store.entryOf(state, chatId).items.filter((m) => m.seq == null) });
         store.mergeMessages(state, chatId, list, true);
-        store.patchEntry(state, chatId, { loaded: true, hasMoreBefore: !!page.hasMore });
+        store.patchEntry(state, chatId, { loaded: true, hasMoreBefore: !!page.hasMore, hasMoreAfter: false, loadedThrough: null });
       });
       // Messages that arrived live before this page may sit beyond a hole: fill it.
       const top = list.reduce((n, m) => Math.max(n, m.seq), 0);
@@ -30,6 +43,53 @@ export function createHistory(state) {
       }
     } catch {
       store.patchEntry(state, chatId, { loaded: false });
+    }
+  }
+
+  /**
+   * Opens a chat at its first unread message: a few read messages before it, then the unread ones
+   * from the log after the read watermark. Past one page, newer ones come on downward scroll.
+   * @param {string} chatId @param {number} readSeq
+   */
+  async function loadUnread(chatId, readSeq) {
+    try {
+      const [before, after] = await Promise.all([
+        api.messages(chatId, { beforeSeq: readSeq + 1, limit: CONTEXT }),
+        api.messages(chatId, { afterSeq: readSeq, limit: UNREAD_PAGE }),
+      ]);
+      // The catch-up page is ordered by the entry that last changed each message, so past one page
+      // an unread message edited later may come with a later page; it then takes its place by seq.
+      const entries = after.messages || [];
+      // The catch-up also lists older messages changed since: the context page has them as they are now.
+      const unread = entries.filter((/** @type {import('../state.js').Message} */ m) => (m.seq || 0) > readSeq);
+      batch(() => {
+        store.mergeMessages(state, chatId, [...(before.messages || []), ...unread], true);
+        store.patchEntry(state, chatId, {
+          loaded: true, hasMoreBefore: !!before.hasMore, hasMoreAfter: !!after.hasMore,
+          loadedThrough: after.hasMore ? cursorOf(entries) : null,
+        });
+      });
+    } catch {
+      store.patchEntry(state, chatId, { loaded: false });
+    }
+  }
+
+  /** Loads the log after the newest loaded entry (infinite scroll downwards, after opening at the first unread). */
+  /** @param {string} chatId */
+  async function loadNewer(chatId) {
+    const entry = store.entryOf(state, chatId);
+    if (!entry.loaded || entry.loadingNewer || !entry.hasMoreAfter || entry.loadedThrough == null) return;
+    const from = entry.loadedThrough;
+    store.patchEntry(state, chatId, { loadingNewer: true });
+    try {
+      const page = await api.messages(chatId, { afterSeq: from, limit: UNREAD_PAGE });
+      const list = page.messages || [];
+      batch(() => {
+        store.mergeMessages(state, chatId, list, true);
+        store.patchEntry(state, chatId, { loadingNewer: false, hasMoreAfter: !!page.hasMore, loadedThrough: page.hasMore ? Math.max(from, cursorOf(list)) : null });
+      });
+    } catch {
+      store.patchEntry(state, chatId, { loadingNewer: false });
     }
   }
 
@@ -78,7 +138,7 @@ export function createHistory(state) {
     return store.entryOf(state, chatId).items.some((m) => m.id === messageId);
   }
 
-  return { loadLatest, loadOlder, loadUntil };
+  return { loadLatest, loadUnread, loadNewer, loadOlder, loadUntil };
 }
 
 /** @typedef {ReturnType<typeof createHistory>} History */

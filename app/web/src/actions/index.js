@@ -111,6 +111,8 @@ export function createActions(state, deps) {
     typingInput: typing.typingInput, stopTyping: typing.stopTyping,
     setFilter: ui.setFilter, setSearch: ui.setSearch, setDraft: ui.setDraft, searchDirectory: people.searchDirectory,
     openDialog: ui.openDialog, toggleMembers: ui.toggleMembers,
+    askConfirm: ui.askConfirm, cancelConfirm: ui.cancelConfirm, acceptConfirm: ui.acceptConfirm, setQuickSwitcher: ui.setQuickSwitcher,
+    dismissClosedNotice: chats.dismissClosedNotice, loadNewer: history.loadNewer, loadLatest: history.loadLatest,
     toggleBell: notifications.toggleBell, closeBell: notifications.closeBell, dismissToast: notifications.dismissToast,
     requestNotificationPermission: notifications.requestNotificationPermission,
     ...messageActions,

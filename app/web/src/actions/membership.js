@@ -66,7 +66,7 @@ export function createMembership(state, { chats }) {
     if (!me) return;
     await reportingFailure(async () => {
       await api.removeMember(chatId, me.id);
-      chats.dropChat(chatId);
+      chats.dropChat(chatId, { quiet: true });
       setUrl(null);
     });
   }

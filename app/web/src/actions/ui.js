@@ -1,5 +1,6 @@
 // View state that only the user changes: list filter, search box, drafts, dialogs, members panel.
 import { batch } from '@preact/signals-core';
+import { saveDraft } from '../drafts.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 
@@ -19,6 +20,7 @@ export function createUi(state, { people }) {
   /** @param {string} chatId @param {string} text */
   function setDraft(chatId, text) {
     state.drafts.value = { ...state.drafts.value, [chatId]: text };
+    if (state.me.value) saveDraft(state.me.value.id, chatId, text);
   }
 
   /** Opening a people picker refreshes the directory it picks from. @param {null|'direct'|'group'} d */
@@ -37,5 +39,26 @@ export function createUi(state, { people }) {
     if (state.membersOpen.value) void people.loadDirectory();
   }
 
-  return { setFilter, setSearch, setDraft, openDialog, toggleMembers };
+  /** Shows the confirmation dialog for a destructive action. @param {import('../state.js').ConfirmRequest} request */
+  function askConfirm(request) {
+    state.confirm.value = request;
+  }
+
+  function cancelConfirm() {
+    state.confirm.value = null;
+  }
+
+  async function acceptConfirm() {
+    const request = state.confirm.value;
+    state.confirm.value = null;
+    if (request) await request.onConfirm();
+  }
+
+  /** @param {boolean} open */
+  function setQuickSwitcher(open) {
+    state.quickSwitcherOpen.value = open;
+    if (open) void people.loadDirectory();
+  }
+
+  return { setFilter, setSearch, setDraft, openDialog, toggleMembers, askConfirm, cancelConfirm, acceptConfirm, setQuickSwitcher };
 }

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context.js';
 import { SearchIcon } from './icons.js';
 import { MoreIcon, BellOffIcon, ArchiveIcon } from './action-icons.js';
+import { useEscape, useFocusReturn } from '../focus.js';
 
 /** @param {{chat: import('../state.js').Chat}} p */
 export function ChatMenu({ chat }) {
@@ -17,6 +18,8 @@ export function ChatMenu({ chat }) {
     document.addEventListener('mousedown', outside);
     return () => document.removeEventListener('mousedown', outside);
   }, [open]);
+  useFocusReturn(open);
+  useEscape(open, () => setOpen(false));
   /** @param {() => void} fn */
   const run = (fn) => () => { setOpen(false); fn(); };
   return html`<div class="chat-menu" ref=${ref}>
@@ -25,8 +28,7 @@ export function ChatMenu({ chat }) {
       onClick=${() => actions.openSearch(chat.id)}><${SearchIcon} /></button>
     <button class=${'icon-btn' + (open ? ' is-active' : '')} aria-label="Chat settings" title="Chat settings" aria-expanded=${open}
       data-testid="chat-menu-button" onClick=${() => setOpen(!open)}><${MoreIcon} /></button>
-    ${open ? html`<div class="menu-popover" role="menu" data-testid="chat-menu"
-      onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') setOpen(false); }}>
+    ${open ? html`<div class="menu-popover" role="menu" data-testid="chat-menu">
       <button role="menuitem" class="menu-item" data-testid="toggle-mute" onClick=${run(() => actions.setMuted(chat.id, !chat.muted))}>
         <${BellOffIcon} size=${16} />${chat.muted ? 'Unmute notifications' : 'Mute notifications'}</button>
       <button role="menuitem" class="menu-item" data-testid="toggle-archive" onClick=${run(() => actions.setArchived(chat.id, !chat.archived))}>

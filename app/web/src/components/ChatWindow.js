@@ -9,6 +9,7 @@ import { ChatMenu } from './ChatMenu.js';
 import { ConfirmDelete } from './MessageMenu.js';
 import { DropZone } from './DropZone.js';
 import { BackIcon, UsersIcon, CloseIcon, ChatIcon } from './icons.js';
+import { ArchiveIcon } from './action-icons.js';
 import { formatLastSeen } from '../format.js';
 
 export function ChatWindow() {
@@ -70,6 +71,8 @@ export function ChatWindow() {
             <${UsersIcon} />
           </button>` : null}
       </header>
+      ${chat.groupArchivedAt ? html`<div class="archived-banner" role="status" data-testid="archived-banner">
+        <${ArchiveIcon} size=${16} /><span>Archived group: read only</span></div>` : null}
       <div class="chat-body">
         <${DropZone} onFiles=${(/** @type {File[]} */ files) => actions.addFiles(chat.id, files)}>
           <${MessageList} key=${chat.id} chat=${chat} />
@@ -99,7 +102,7 @@ function MembersPanel({ chat }) {
     (a.role === 'owner' ? 0 : 1) - (b.role === 'owner' ? 0 : 1) || a.user.name.localeCompare(b.user.name));
   return html`
     <aside class="members-panel" aria-label="Group members" data-testid="members-panel"
-      onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') actions.toggleMembers(); }}>
+      onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape' && !e.defaultPrevented) actions.toggleMembers(); }}>
       <div class="panel-head">
         <strong>${(chat.memberCount || chat.members.length)} members</strong>
         <button class="icon-btn small" aria-label="Close members" onClick=${() => actions.toggleMembers()}><${CloseIcon} size=${16} /></button>
@@ -132,9 +135,15 @@ function MembersPanel({ chat }) {
             ${m.role === 'owner' ? html`<span class="role-tag">owner</span>` : null}
             ${canManage && m.user.id !== myId ? html`
               <button class="link-btn danger" data-testid="remove-member" aria-label=${'Remove ' + m.user.name}
-                onClick=${() => actions.removeMember(chat.id, m.user.id)}>Remove</button>` : null}
+                onClick=${() => actions.askConfirm({
+                  title: `Remove ${m.user.name}?`, body: `${m.user.name} will no longer see new messages in “${chat.name}”.`,
+                  confirmLabel: 'Remove', testid: 'confirm-remove-member', onConfirm: () => actions.removeMember(chat.id, m.user.id),
+                })}>Remove</button>` : null}
           </li>`)}
       </ul>
-      <button class="btn btn-danger full" data-testid="leave-group" onClick=${() => actions.leaveChat(chat.id)}>Leave group</button>
+      <button class="btn btn-danger full" data-testid="leave-group" onClick=${() => actions.askConfirm({
+        title: `Leave “${chat.name}”?`, body: 'You will stop getting its messages. Someone in the group has to add you back.',
+        confirmLabel: 'Leave group', testid: 'confirm-leave-group', onConfirm: () => actions.leaveChat(chat.id),
+      })}>Leave group</button>
     </aside>`;
 }

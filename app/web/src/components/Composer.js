@@ -12,6 +12,7 @@ import { useMentions } from './MentionAutocomplete.js';
 import { ReplyBar } from './ReplyQuote.js';
 import { mentionsIn } from '../mentions.js';
 import { canRecord } from '../voice-recorder.js';
+import { EmojiButton } from './EmojiPicker.js';
 
 /** @param {{chatId: string}} p */
 export function Composer({ chatId }) {
@@ -48,6 +49,21 @@ export function Composer({ chatId }) {
     el.style.height = 'auto';
     el.style.height = Math.min(el.scrollHeight, 180) + 'px';
   }, [text]);
+
+  /** Puts the emoji where the caret is (or over the selection), then the caret after it. @param {string} emoji */
+  function insertAtCaret(emoji) {
+    const el = ref.current;
+    const start = el ? el.selectionStart ?? text.length : text.length;
+    const end = el ? el.selectionEnd ?? start : start;
+    const next = text.slice(0, start) + emoji + text.slice(end);
+    actions.setDraft(chatId, next);
+    const caret = start + emoji.length;
+    requestAnimationFrame(() => {
+      if (!ref.current) return;
+      ref.current.focus();
+      ref.current.setSelectionRange(caret, caret);
+    });
+  }
 
   function submit() {
     if (tooLong || !hasContent || queued) return;
@@ -113,6 +129,7 @@ export function Composer({ chatId }) {
         ${mention.popup}
         ${tooLong ? html`<span class="too-long" role="alert">${text.length - MAX_BODY} characters over the limit</span>` : null}
       </div>
+      <${EmojiButton} onPick=${insertAtCaret} />
       ${!hasContent && canRecord() ? html`<${MicButton} onStart=${() => actions.startVoice(chatId)} />` : html`
       <button type="submit" class="send-btn" data-testid="send-button" aria-label="Send" disabled=${!hasContent || tooLong || queued}>
         <${SendIcon} size=${18} />

@@ -1,16 +1,22 @@
-// "New message" (pick a person) and "New group" (name + members) dialogs.
+// "New message" (pick a person) and "New group" (name + members) dialogs, the confirmation of
+// destructive actions and the quick switcher.
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context.js';
 import { Avatar } from './Avatar.js';
 import { CloseIcon } from './icons.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { QuickSwitcher } from './QuickSwitcher.js';
+import { useFocusReturn } from '../focus.js';
 
 export function Dialogs() {
   const { state } = useApp();
   const which = state.dialog.value;
-  if (which === 'direct') return html`<${NewDirectDialog} />`;
-  if (which === 'group') return html`<${NewGroupDialog} />`;
-  return null;
+  useFocusReturn(which === 'direct' || which === 'group');
+  return html`
+    ${which === 'direct' ? html`<${NewDirectDialog} />` : which === 'group' ? html`<${NewGroupDialog} />` : null}
+    <${ConfirmDialog} />
+    <${QuickSwitcher} />`;
 }
 
 /** @param {{title: string, testid: string, children: any}} p */
@@ -24,7 +30,7 @@ function Modal({ title, testid, children }) {
   return html`
     <div class="modal-backdrop" onClick=${(/** @type {MouseEvent} */ e) => { if (e.target === e.currentTarget) actions.openDialog(null); }}>
       <div class="modal" role="dialog" aria-modal="true" aria-label=${title} data-testid=${testid} ref=${ref}
-        onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') actions.openDialog(null); }}>
+        onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') { e.stopPropagation(); actions.openDialog(null); } }}>
         <div class="modal-head">
           <h2>${title}</h2>
           <button class="icon-btn small" aria-label="Close" onClick=${() => actions.openDialog(null)}><${CloseIcon} size=${18} /></button>

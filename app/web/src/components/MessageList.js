@@ -1,5 +1,6 @@
 // The scrolling list of one chat: day separators, grouped bubbles, the "new messages" marker,
-// upward infinite scroll that keeps the reading position, and a jump-to-latest button.
+// upward infinite scroll that keeps the reading position (and downward, when opened at the first
+// unread message), and a jump-to-latest button with the count of messages below.
 import { html } from 'htm/preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from './context.js';
@@ -31,12 +32,16 @@ export function MessageList({ chat }) {
   const me = state.me.value;
   const myId = me ? me.id : '';
   const entry = state.messages.value[chat.id];
-  const items = entry ? entry.items : [];
+  const moreAfter = !!(entry && entry.hasMoreAfter);
+  const through = entry && entry.loadedThrough != null ? entry.loadedThrough : Infinity;
+  // Opened at the first unread message: what came after the loaded pages waits until they are
+  // loaded, so the list never shows a hole. One's own new messages always show.
+  const items = !entry ? [] : moreAfter ? entry.items.filter((m) => m.seq == null || m.seq <= through) : entry.items;
   const marker = state.unreadMarker.value && state.unreadMarker.value.chatId === chat.id ? state.unreadMarker.value.afterSeq : null;
   const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
-  const snap = useRef({ chatId: '', firstKey: /** @type {string|null} */ (null), lastKey: /** @type {string|null} */ (null), height: 0, top: 0, atBottom: true });
+  const snap = useRef({ placed: false, firstKey: /** @type {string|null} */ (null), lastKey: /** @type {string|null} */ (null), height: 0, top: 0, atBottom: true, moreAfter: false, toBottom: false });
   const [atBottom, setAtBottom] = useState(true);
-  const [newCount, setNewCount] = useState(0);
+  const [below, setBelow] = useState(0);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -44,37 +49,44 @@ export function MessageList({ chat }) {
     const s = snap.current;
     const firstKey = keyOf(items[0]);
     const lastKey = keyOf(items[items.length - 1]);
-    if (s.chatId !== chat.id || !s.lastKey) {
+    if (!s.placed) {
+      // The first time the history is there: at the "New messages" line, else at the bottom.
       const markerEl = /** @type {HTMLElement|null} */ (el.querySelector('[data-testid="new-messages-marker"]'));
       el.scrollTop = markerEl ? Math.max(0, markerEl.offsetTop - 48) : el.scrollHeight;
-      setNewCount(0);
+      if (entry && entry.loaded) s.placed = true;
+    } else if (s.toBottom && !moreAfter) {
+      s.toBottom = false;
+      el.scrollTop = el.scrollHeight;
     } else if (lastKey !== s.lastKey) {
       const last = items[items.length - 1];
-      const mine = last && last.sender.id === myId;
-      if (s.atBottom || mine) el.scrollTop = el.scrollHeight;
-      else {
-        const lastIndex = items.findIndex((m) => keyOf(m) === s.lastKey);
-        const added = lastIndex < 0 ? 1 : items.slice(lastIndex + 1).filter((m) => m.sender.id !== myId).length;
-        if (added) setNewCount((n) => n + added);
-      }
+      const mine = last && last.sender.id === myId && last.seq == null;
+      // A page loaded below the reader (downward scroll) is not a jump to the end.
+      if (mine || (s.atBottom && !s.moreAfter && !moreAfter)) el.scrollTop = el.scrollHeight;
     } else if (firstKey !== s.firstKey && s.firstKey) {
       // Older messages were put on top: keep what the reader was looking at in place.
       el.scrollTop = s.top + (el.scrollHeight - s.height);
-    } else if (s.atBottom && el.scrollHeight !== s.height) {
+    } else if (s.atBottom && !moreAfter && el.scrollHeight !== s.height) {
       // A message at the bottom grew (a reaction, an edit): stay at the bottom.
       el.scrollTop = el.scrollHeight;
     }
-    s.chatId = chat.id;
     s.firstKey = firstKey;
     s.lastKey = lastKey;
+    s.moreAfter = moreAfter;
     s.height = el.scrollHeight;
     s.top = el.scrollTop;
-    s.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    s.atBottom = !moreAfter && el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
     setAtBottom(s.atBottom);
+    setBelow(countBelow(el));
+    // One's own message sent while reading in the middle: show the end of the chat, where it is.
+    if (moreAfter && items.some((m) => m.seq == null && m.sender.id === myId) && !s.toBottom) {
+      s.toBottom = true;
+      void actions.loadLatest(chat.id, { reset: true });
+    }
     // Still near the top after a page (or the page does not fill the screen): keep loading.
     if (entry && entry.loaded && entry.hasMoreBefore && !entry.loadingOlder && firstKey && el.scrollTop < LOAD_OLDER_PX) {
       actions.loadOlder(chat.id);
     }
+    if (moreAfter && !entry.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < LOAD_OLDER_PX) actions.loadNewer(chat.id);
   });
 
   // The list got shorter (a reply quote or the keyboard opened below it): whoever was reading the
@@ -95,10 +107,13 @@ export function MessageList({ chat }) {
     const s = snap.current;
     s.top = el.scrollTop;
     s.height = el.scrollHeight;
-    s.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < AT_BOTTOM_PX;
+    const nearEnd = el.scrollHeight - el.scrollTop - el.clientHeight;
+    s.atBottom = !moreAfter && nearEnd < AT_BOTTOM_PX;
     if (s.atBottom !== atBottom) setAtBottom(s.atBottom);
-    if (s.atBottom && newCount) setNewCount(0);
+    const n = countBelow(el);
+    if (n !== below) setBelow(n);
     if (el.scrollTop < LOAD_OLDER_PX) actions.loadOlder(chat.id);
+    if (moreAfter && nearEnd < LOAD_OLDER_PX) actions.loadNewer(chat.id);
   }
 
   // A quote or a search result asked for a message: bring it to the middle and flash it.
@@ -119,10 +134,19 @@ export function MessageList({ chat }) {
   function jumpToLatest() {
     const el = ref.current;
     if (!el) return;
+    if (moreAfter) {
+      // The end of the chat is not loaded: load it (in place of the stretch being read) and go there.
+      snap.current.toBottom = true;
+      void actions.loadLatest(chat.id, { reset: true });
+      return;
+    }
     const far = el.scrollHeight - el.scrollTop - el.clientHeight > 3 * el.clientHeight;
     el.scrollTo({ top: el.scrollHeight, behavior: far ? 'auto' : 'smooth' });
-    setNewCount(0);
   }
+
+  // Messages below the view, counting the unread ones not loaded yet.
+  const notLoaded = moreAfter ? Math.max(0, chat.lastSeq - (through === Infinity ? chat.lastSeq : through)) : 0;
+  const belowLabel = below + notLoaded > 0 ? (moreAfter ? `${below}+` : String(below)) : '';
 
   const isGroup = chat.kind === 'group';
   const lastOwnSeq = isGroup ? items.reduce((n, m) => (m.sender.id === myId && m.seq != null && !m.status ? Math.max(n, m.seq) : n), 0) : 0;
@@ -159,11 +183,25 @@ export function MessageList({ chat }) {
       </div>
     </div>
     ${entry && entry.loadingOlder ? html`<div class="loading-pill" data-testid="loading-older" role="status">Loading earlier messages…</div>` : null}
+    ${entry && entry.loadingNewer ? html`<div class="loading-pill is-below" data-testid="loading-newer" role="status">Loading newer messages…</div>` : null}
     ${!atBottom ? html`
-      <button class="jump-latest" data-testid="jump-latest" onClick=${jumpToLatest} aria-label="Jump to latest messages">
-        ${newCount ? html`<span class="jump-count">${newCount}</span>` : null}<${DownIcon} />
+      <button class="jump-latest" data-testid="jump-latest" onClick=${jumpToLatest}
+        aria-label=${belowLabel ? `Jump to latest messages, ${belowLabel} below` : 'Jump to latest messages'}>
+        ${belowLabel ? html`<span class="jump-count" data-testid="jump-count">${belowLabel}</span>` : null}<${DownIcon} />
       </button>` : null}
     <${Lightbox} open=${state.lightbox.value} chatId=${chat.id} items=${items} onClose=${actions.closeLightbox} onStep=${actions.stepLightbox} />`;
+}
+
+/** How many messages start below the bottom of the list's view. @param {HTMLElement} el */
+function countBelow(el) {
+  const bottom = el.getBoundingClientRect().bottom;
+  const rows = el.querySelectorAll('[data-testid="message"]');
+  let n = 0;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    if (rows[i].getBoundingClientRect().top < bottom) break;
+    n += 1;
+  }
+  return n;
 }
 
 /** @param {Message|undefined} a @param {Message} b */

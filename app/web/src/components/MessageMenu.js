@@ -3,6 +3,7 @@
 // inline editor and the delete confirmation.
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEscape, useFocusReturn } from '../focus.js';
 import { useApp } from './context.js';
 import { ReactionPicker, QUICK_EMOJI } from './ReactionPicker.js';
 import { ReplyIcon, SmileIcon, PencilIcon, TrashIcon } from './action-icons.js';
@@ -30,6 +31,7 @@ export function permissionsFor(m, chat, me) {
 export function MessageMenu({ message: m, chat, open, onClose }) {
   const { state, actions } = useApp();
   const [picking, setPicking] = useState(false);
+  useEscape(open || picking, () => { setPicking(false); onClose(); });
   const can = permissionsFor(m, chat, state.me.value);
   if (!can.react && !can.reply) return null;
   /** @param {string} emoji */
@@ -97,11 +99,12 @@ export function ConfirmDelete() {
   const { state, actions } = useApp();
   const pending = state.pendingDelete.value;
   const ref = useRef(/** @type {HTMLButtonElement|null} */ (null));
+  useFocusReturn(!!pending);
   useEffect(() => { if (ref.current) ref.current.focus(); }, [pending && pending.messageId]);
   if (!pending) return null;
   return html`<div class="modal-backdrop" onClick=${(/** @type {MouseEvent} */ e) => { if (e.target === e.currentTarget) actions.cancelDelete(); }}>
     <div class="modal confirm" role="alertdialog" aria-modal="true" aria-label="Delete message" data-testid="confirm-delete"
-      onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') actions.cancelDelete(); }}>
+      onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') { e.preventDefault(); actions.cancelDelete(); } }}>
       <h2>Delete this message?</h2>
       <p class="muted">It will be removed for everyone in the chat. This cannot be undone.</p>
       ${pending.error ? html`<p class="error" role="alert">${pending.error}</p>` : null}
