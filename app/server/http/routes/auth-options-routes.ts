@@ -1,5 +1,9 @@
 import Router from '@koa/router';
 import type { AppCustom, AppState } from '../context.ts';
+import { CLERK_JS, VENDORED_VERSIONS } from '../static-files.ts';
+
+/** Clerk's browser bundle, vendored: its URL names the installed version (its chunks load beside it). */
+const CLERK_SDK_URL = `/vendor/${CLERK_JS}@${VENDORED_VERSIONS.get(CLERK_JS)}/dist/clerk.browser.js`;
 
 /**
  * What the sign-in page offers before anyone is signed in: Clerk (with the publishable key its SDK
@@ -12,7 +16,7 @@ export function authOptionsRoutes() {
     const { builtInAccounts } = await ctx.services.settings.get();
     const publishable = ctx.services.config.clerk?.publishable;
     ctx.body = {
-      clerk: publishable ? { publishableKey: publishable.key, frontendApi: publishable.frontendApi } : null,
+      clerk: publishable ? { publishableKey: publishable.key, frontendApi: publishable.frontendApi, sdkUrl: CLERK_SDK_URL } : null,
       builtInAccounts,
     };
   });
