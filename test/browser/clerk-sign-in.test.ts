@@ -118,7 +118,7 @@ describe('Clerk sign-in in the web UI', () => {
     signingKey = strangerKeys.privateKey;
     const s = await world.openSignedOut({ setup: standInClerk });
     await s.page.getByTestId('sign-in-clerk').click();
-    await poll(() => s.page.getByTestId('sign-in-clerk-error').textContent()).toMatch(/sign in/i);
+    await poll(() => s.page.getByTestId('sign-in-clerk-error').textContent()).toMatch(/did not accept the Clerk sign-in/);
     expect(await s.page.getByTestId('app-shell').count()).toBe(0);
     expect(await usersWithEmail(robin.email)).toEqual([]);
     await s.context.close();

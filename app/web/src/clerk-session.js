@@ -19,7 +19,15 @@
 /** @type {Promise<AuthOptions>|null} */
 let optionsPromise = null;
 /** @type {Promise<ClerkSdk>|null} */
+let scriptPromise = null;
+/** @type {Promise<ClerkSdk>|null} */
 let clerkPromise = null;
+/** @type {Promise<void>|null} */
+let signedInPromise = null;
+// After Clerk failed to load (its frontend API unreachable), requests go on with the cookie alone
+// for a while instead of each retrying the SDK.
+const RETRY_AFTER_MS = 30_000;
+let failedAt = -Infinity;
 
 /** What the sign-in page may offer (GET /api/auth/options), asked once; a failure is asked again. */
 export function authOptions() {
@@ -35,14 +43,14 @@ export function authOptions() {
 }
 
 /**
- * Adds the SDK's script (same origin, under /vendor) with the publishable key it reads from its
- * own tag, then waits for Clerk to load the current session.
+ * Adds the SDK's script (same origin, under /vendor) once, with the publishable key it reads from
+ * its own tag; the bundle creates window.Clerk.
  * @param {ClerkOptions} options
  * @returns {Promise<ClerkSdk>}
  */
-function loadClerk(options) {
-  if (!clerkPromise) {
-    clerkPromise = new Promise((resolve, reject) => {
+function loadScript(options) {
+  if (!scriptPromise) {
+    scriptPromise = new Promise((resolve, reject) => {
       const script = document.createElement('script');
       script.src = options.sdkUrl;
       script.async = true;
@@ -52,15 +60,28 @@ function loadClerk(options) {
         if (clerk) resolve(clerk);
         else reject(new Error('Clerk did not start.'));
       };
-      script.onerror = () => reject(new Error('Clerk could not be loaded.'));
+      script.onerror = () => {
+        script.remove();
+        scriptPromise = null;
+        reject(new Error('Clerk could not be loaded.'));
+      };
       document.head.appendChild(script);
-    })
-      .then(async (/** @type {ClerkSdk} */ clerk) => {
+    });
+  }
+  return /** @type {Promise<ClerkSdk>} */ (scriptPromise);
+}
+
+/** The SDK once Clerk has loaded the current session. @param {ClerkOptions} options @returns {Promise<ClerkSdk>} */
+function loadClerk(options) {
+  if (!clerkPromise) {
+    clerkPromise = loadScript(options)
+      .then(async (clerk) => {
         await clerk.load();
         return clerk;
       })
       .catch((/** @type {unknown} */ e) => {
         clerkPromise = null;
+        failedAt = Date.now();
         throw e;
       });
   }
@@ -72,6 +93,7 @@ async function configuredClerk() {
   if (typeof document === 'undefined') return null;
   const options = await authOptions().catch(() => null);
   if (!options || !options.clerk) return null;
+  if (!clerkPromise && Date.now() - failedAt < RETRY_AFTER_MS) return null;
   return loadClerk(options.clerk).catch(() => null);
 }
 
@@ -87,22 +109,30 @@ export function socketAuth(cb) {
   clerkToken().then((token) => cb(token ? { token } : {}), () => cb({}));
 }
 
-/** Opens Clerk's sign-in; resolves once Clerk has a session (at once if it has one already). */
+/**
+ * Opens Clerk's sign-in; resolves once Clerk has a session (at once if it has one already). Asked
+ * again (the person closed Clerk's dialog), it opens the dialog again and waits for the same session.
+ */
 export async function signInWithClerk() {
   const options = await authOptions();
   if (!options.clerk) throw new Error('Clerk sign-in is not configured.');
   const clerk = await loadClerk(options.clerk);
   if (clerk.session) return;
-  await new Promise((resolve) => {
-    /** @type {(() => void) | void} */
-    let unsubscribe;
-    unsubscribe = clerk.addListener(({ session }) => {
-      if (!session) return;
-      if (unsubscribe) unsubscribe();
-      resolve(undefined);
+  if (!signedInPromise) {
+    signedInPromise = new Promise((resolve) => {
+      /** @type {(() => void) | void} */
+      let unsubscribe;
+      unsubscribe = clerk.addListener(({ session }) => {
+        if (!session) return;
+        if (unsubscribe) unsubscribe();
+        signedInPromise = null;
+        resolve();
+      });
     });
-    clerk.openSignIn({});
-  });
+  }
+  const signedIn = signedInPromise;
+  clerk.openSignIn({});
+  return signedIn;
 }
 
 /** Ends the Clerk session too when signing out, so the next page load does not sign in again. */
