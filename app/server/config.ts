@@ -176,7 +176,7 @@ const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a
  * A publishable key is `pk_test_` or `pk_live_` and the base64 of the instance's frontend API host
  * followed by `$`; that host is where the browser SDK talks to, so the CSP names it.
  */
-export function clerkFrontendApi(publishableKey: string): string | null {
+function clerkFrontendApi(publishableKey: string): string | null {
   const match = /^pk_(test|live)_([A-Za-z0-9+/=_-]+)$/.exec(publishableKey);
   if (!match) return null;
   const decoded = Buffer.from(match[2]!, 'base64').toString('utf8');
