@@ -27,6 +27,7 @@ import { healthRoutes } from './http/routes/health-routes.ts';
 import { attachmentRoutes } from './http/routes/attachment-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
 import { searchRoutes } from './http/routes/search-routes.ts';
+import { authOptionsRoutes } from './http/routes/auth-options-routes.ts';
 import { signupRoutes } from './http/routes/signup-routes.ts';
 import { uploadRoutes } from './http/routes/upload-routes.ts';
 import { userRoutes } from './http/routes/user-routes.ts';
@@ -34,7 +35,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { refuseUnsafePath } from './http/text-guard.ts';
 import type { Logger } from './logger.ts';
-import { createMetrics, registerLiveGauges } from './metrics.ts';
+import { createMetrics, registerLiveGauges, serveMetrics } from './metrics.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { retentionJob } from './jobs/retention-job.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -52,6 +53,7 @@ import { RedisPresence } from './realtime/redis-presence.ts';
 import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
 import type { Services } from './services.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import { assertPortsFree } from './port-probe.ts';
 import { orphanUploadsJob } from './jobs/orphan-uploads.ts';
 import { clearStaleStaging } from './commands/upload-receiver.ts';
 import { removeMediaObjects } from './commands/attachment-remover.ts';
@@ -82,7 +84,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(refuseUnsafePath);
   app.use(authenticate);
   const routers = [
-    healthRoutes(), authRoutes(), signupRoutes(), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes(),
+    healthRoutes(), authRoutes(), authOptionsRoutes(), signupRoutes(), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes(),
   ];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes(), adminInviteRoutes()];
   for (const router of [...routers, ...adminRouters]) {
@@ -109,6 +111,8 @@ async function settleWithin(work: Promise<void>, ms: number, onTimeout: () => vo
 
 /** Starts every part of Chat-Flow in this process and returns a handle that stops them in order. */
 export async function startChatFlow(config: Config, logger: Logger): Promise<RunningChatFlow> {
+  // Before anything is opened or created: a busy port leaves no data directory behind.
+  await assertPortsFree(config);
   // Redis first: a wrong REDIS_URL stops the start before anything else is opened.
   const redis = config.redisUrl ? await RedisFanout.connect(config.redisUrl, logger) : undefined;
   const database = await openDatabase(config, logger).catch(async (error: unknown) => {
@@ -157,6 +161,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
       sessionDays: async () => (await settings.get()).sessionDays ?? config.sessionDays,
       limits,
       logger,
+      builtInAccounts: async () => (await settings.get()).builtInAccounts,
     }),
     log: validatedLog(createMessageLog(config, writer, logger, metrics)),
     watermarks: new WatermarkBuffer(knex, bus, logger),
@@ -182,6 +187,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   });
 
   const port = await listen(httpServer, config.port, config.host);
+  const metricsListener = config.metricsAddress ? await serveMetrics(metrics.registry, config.metricsAddress) : undefined;
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
   logger.info({ url }, 'Chat-Flow is serving');
@@ -210,6 +216,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
         await services.presence.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         httpServer.closeAllConnections();
+        await metricsListener?.close();
         await redis?.close();
         await database.close();
         logger.info('Chat-Flow stopped');

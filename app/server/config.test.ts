@@ -86,6 +86,42 @@ describe('loadConfig defaults', () => {
   });
 });
 
+describe('loadConfig for Clerk sign-in in the web UI and the metrics listener', () => {
+  const keyFor = (text: string, kind = 'test') => `pk_${kind}_${Buffer.from(text).toString('base64')}`;
+
+  it('refuses a publishable key that is not pk_test_/pk_live_ and a base64 host ending in $', () => {
+    const pem = rsaPublicPem();
+    for (const key of ['sk_test_abc', 'pk_test_', 'pk_dev_' + Buffer.from('clerk.example.test$').toString('base64'), keyFor('clerk.example.test'), keyFor('not a host$'), keyFor('$'), 'pk_test_!!!']) {
+      expect(problemsOf({ CLERK_JWT_KEY: pem, CLERK_PUBLISHABLE_KEY: key }), key).toEqual([expect.stringMatching(/^CLERK_PUBLISHABLE_KEY: expected pk_test_ or pk_live_/)]);
+    }
+  });
+
+  it('needs a key that verifies the tokens the UI will send', () => {
+    expect(problemsOf({ CLERK_PUBLISHABLE_KEY: keyFor('clerk.example.test$') })).toEqual([expect.stringMatching(/^CLERK_PUBLISHABLE_KEY: needs CLERK_JWT_KEY or CLERK_SECRET_KEY/)]);
+  });
+
+  it('derives the frontend API host from the key', () => {
+    const pem = rsaPublicPem();
+    const live = loadConfig({ CLERK_JWT_KEY: pem, CLERK_PUBLISHABLE_KEY: keyFor('clerk.chat.example.com$', 'live') });
+    expect(live.clerk?.publishable).toEqual({ key: keyFor('clerk.chat.example.com$', 'live'), frontendApi: 'clerk.chat.example.com' });
+    const dev = loadConfig({ CLERK_SECRET_KEY: 'sk_test_x', CLERK_PUBLISHABLE_KEY: keyFor('happy-otter-12.clerk.accounts.dev$') });
+    expect(dev.clerk?.publishable?.frontendApi).toBe('happy-otter-12.clerk.accounts.dev');
+    expect(loadConfig({ CLERK_JWT_KEY: pem }).clerk?.publishable).toBeUndefined();
+    expect(describeConfig(live).CLERK_PUBLISHABLE_KEY).toContain('clerk.chat.example.com');
+  });
+
+  it('reads CHATFLOW_METRICS_ADDRESS as host:port or a port (on 127.0.0.1)', () => {
+    expect(loadConfig({}).metricsAddress).toBeUndefined();
+    expect(loadConfig({ CHATFLOW_METRICS_ADDRESS: '127.0.0.1:9464' }).metricsAddress).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ CHATFLOW_METRICS_ADDRESS: '9464' }).metricsAddress).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ CHATFLOW_METRICS_ADDRESS: '0.0.0.0:9100' }).metricsAddress).toEqual({ host: '0.0.0.0', port: 9100 });
+    expect(loadConfig({ CHATFLOW_METRICS_ADDRESS: '[::1]:9100' }).metricsAddress).toEqual({ host: '::1', port: 9100 });
+    for (const bad of ['localhost', ':', '127.0.0.1:0', '127.0.0.1:70000', 'http://127.0.0.1:9464']) {
+      expect(problemsOf({ CHATFLOW_METRICS_ADDRESS: bad }), bad).toEqual([expect.stringMatching(/^CHATFLOW_METRICS_ADDRESS: expected host:port/)]);
+    }
+  });
+});
+
 describe('loadConfig for media', () => {
   const s3 = { S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_BUCKET: 'media' };
 

@@ -50,6 +50,8 @@ const envSchema = z.object({
   CLERK_SECRET_KEY: optionalString,
   CLERK_AUTHORIZED_PARTIES: optionalString,
   CLERK_ISSUER: optionalString,
+  CLERK_PUBLISHABLE_KEY: optionalString,
+  CHATFLOW_METRICS_ADDRESS: optionalString,
   CHATFLOW_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   CHATFLOW_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8).optional()),
   CHATFLOW_ROLES: z.string().default(ROLES.join(',')),
@@ -89,7 +91,17 @@ export interface Config {
   uploadOrphanSeconds: number;
   /** The ffmpeg and ffprobe commands; when absent, videos get no poster and media no duration. */
   ffmpeg: { ffmpeg: string; ffprobe: string };
-  clerk?: { jwtKey?: string; secretKey?: string; authorizedParties?: string[]; issuer?: string; apiUrl?: string };
+  clerk?: {
+    jwtKey?: string;
+    secretKey?: string;
+    authorizedParties?: string[];
+    issuer?: string;
+    apiUrl?: string;
+    /** With CLERK_PUBLISHABLE_KEY: the web UI signs in through Clerk's frontend API at this host. */
+    publishable?: { key: string; frontendApi: string };
+  };
+  /** CHATFLOW_METRICS_ADDRESS: /metrics is served there, unauthenticated, and not on the public port. */
+  metricsAddress?: { host: string; port: number };
   admin: { email?: string; password?: string };
   roles: Set<Role>;
   secret?: string;
@@ -158,6 +170,30 @@ function jwtKeyProblem(pem: string): string | null {
   }
 }
 
+const hostnamePattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/**
+ * A publishable key is `pk_test_` or `pk_live_` and the base64 of the instance's frontend API host
+ * followed by `$`; that host is where the browser SDK talks to, so the CSP names it.
+ */
+function clerkFrontendApi(publishableKey: string): string | null {
+  const match = /^pk_(test|live)_([A-Za-z0-9+/=_-]+)$/.exec(publishableKey);
+  if (!match) return null;
+  const decoded = Buffer.from(match[2]!, 'base64').toString('utf8');
+  if (!decoded.endsWith('$')) return null;
+  const host = decoded.slice(0, -1);
+  return hostnamePattern.test(host) ? host.toLowerCase() : null;
+}
+
+/** `host:port` of the metrics listener (a bare port listens on 127.0.0.1). */
+function metricsAddress(value: string): { host: string; port: number } | null {
+  const match = /^(?:(\[[0-9a-f:.]+\]|[a-z0-9.-]+):)?(\d{1,5})$/i.exec(value);
+  if (!match) return null;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return null;
+  return { host: match[1]?.replace(/^\[|\]$/g, '') ?? '127.0.0.1', port };
+}
+
 /** `scheme://host[:port]` entries, each exactly an origin (no path, no trailing slash). */
 function parseOrigins(value: string | undefined, problems: string[]): string[] {
   const origins: string[] = [];
@@ -201,6 +237,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const clerkKey = raw('CLERK_JWT_KEY');
   const clerkKeyProblem = clerkKey ? jwtKeyProblem(clerkKey.replace(/\\n/g, '\n')) : null;
   if (clerkKeyProblem) problems.push(`CLERK_JWT_KEY: ${clerkKeyProblem}`);
+  const publishableKey = raw('CLERK_PUBLISHABLE_KEY');
+  const frontendApi = publishableKey ? clerkFrontendApi(publishableKey) : null;
+  if (publishableKey && !frontendApi) problems.push('CLERK_PUBLISHABLE_KEY: expected pk_test_ or pk_live_ followed by the base64 of the frontend API host and "$" (copy it from Clerk\'s dashboard)');
+  if (publishableKey && !clerkKey && !raw('CLERK_SECRET_KEY')) problems.push('CLERK_PUBLISHABLE_KEY: needs CLERK_JWT_KEY or CLERK_SECRET_KEY, which verify the tokens the UI gets from Clerk');
+  const metricsValue = raw('CHATFLOW_METRICS_ADDRESS');
+  const metrics = metricsValue ? metricsAddress(metricsValue) : null;
+  if (metricsValue && !metrics) problems.push('CHATFLOW_METRICS_ADDRESS: expected host:port (e.g. 127.0.0.1:9464) or a port');
   const allowedOrigins = parseOrigins(raw('CHATFLOW_ALLOWED_ORIGINS'), problems);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -242,8 +285,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           authorizedParties: e.CLERK_AUTHORIZED_PARTIES?.split(',').map((p) => p.trim()).filter(Boolean),
           issuer: e.CLERK_ISSUER,
           apiUrl: e.CLERK_API_URL,
+          publishable: publishableKey && frontendApi ? { key: publishableKey, frontendApi } : undefined,
         }
       : undefined,
+    metricsAddress: metrics ?? undefined,
     admin: { email: e.CHATFLOW_ADMIN_EMAIL, password: e.CHATFLOW_ADMIN_PASSWORD },
     roles,
     secret: e.CHATFLOW_SECRET,
@@ -290,6 +335,8 @@ export function describeConfig(config: Config): Record<string, string> {
     S3_BUCKET: config.s3 ? `${config.s3.bucket} (region ${config.s3.region})` : '(not used)',
     S3_SECRET_KEY: mask('S3_SECRET_KEY', config.s3?.secretKey),
     CLERK: config.clerk ? `enabled (${config.clerk.jwtKey ? 'PEM key' : 'secret key'})` : '(built-in accounts only)',
+    CLERK_PUBLISHABLE_KEY: config.clerk?.publishable ? `${config.clerk.publishable.key} (frontend API ${config.clerk.publishable.frontendApi})` : '(web UI without Clerk sign-in)',
+    CHATFLOW_METRICS_ADDRESS: config.metricsAddress ? `${config.metricsAddress.host}:${config.metricsAddress.port}` : '(/metrics on the public port, admins only)',
     CHATFLOW_ADMIN_EMAIL: config.admin.email ?? '(not set)',
     CHATFLOW_ADMIN_PASSWORD: config.admin.password ? '****' : '(not set)',
     CHATFLOW_SECRET: config.secret ? '****' : '(generated, kept in the database)',

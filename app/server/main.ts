@@ -1,6 +1,7 @@
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
 import { startChatFlow, type RunningChatFlow } from './chat-flow.ts';
 import { createLogger } from './logger.ts';
+import { assertPortsFree, PortUnavailableError } from './port-probe.ts';
 
 function readConfig(): Config {
   try {
@@ -12,7 +13,19 @@ function readConfig(): Config {
   }
 }
 
+/** A busy port stops the start before anything is printed or created, with one line naming PORT. */
+async function checkPorts(config: Config): Promise<void> {
+  try {
+    await assertPortsFree(config);
+  } catch (error) {
+    if (!(error instanceof PortUnavailableError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 const config = readConfig();
+await checkPorts(config);
 const logger = createLogger(config.logLevel);
 logger.info({ config: describeConfig(config) }, 'configuration');
 

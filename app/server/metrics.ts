@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per running server, so several servers in one process (tests) stay apart. */
@@ -49,5 +50,36 @@ export function registerLiveGauges(metrics: Metrics, sources: { sockets: () => n
       const lag = await sources.logLag().catch(() => null);
       if (lag !== null) this.set(lag);
     },
+  });
+}
+
+/**
+ * The listener of CHATFLOW_METRICS_ADDRESS: /metrics without authentication, for a scraper on a
+ * private address; everything else 404.
+ */
+export function serveMetrics(registry: Registry, address: { host: string; port: number }): Promise<{ close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const url = req.url?.split('?')[0];
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || url !== '/metrics') {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      () => res.writeHead(500, { 'Content-Type': 'text/plain' }).end('Metrics could not be collected\n'),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(address.port, address.host, () => {
+      server.off('error', reject);
+      resolve({
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
   });
 }

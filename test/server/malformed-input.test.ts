@@ -252,7 +252,7 @@ describe('after the malformed input', () => {
     expect((await fresh.emitAck('chat:read', { chatId: ids.chat, seq: messages.at(-1)!.seq })).ok).toBe(true);
     fresh.close();
 
-    const metrics = await new Api(server.url).get('/metrics');
+    const metrics = await new Api(server.url, server.admin.token).get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).not.toMatch(/chatflow_http_requests_total\{status="5xx"\}/);
     expect(loggedErrors).not.toHaveBeenCalled();

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { randomBytes } from 'node:crypto';
-import { forbidden, unauthorized } from '../errors.ts';
+import { AppError, forbidden, unauthorized } from '../errors.ts';
 import type { Limits } from '../limits/limits.ts';
 import type { Logger } from '../logger.ts';
 import { User } from '../models/user.ts';
@@ -21,6 +21,8 @@ export interface IdentityOptions {
   sessionDays: () => Promise<number>;
   limits: Limits;
   logger: Logger;
+  /** The admin setting: false leaves password sign-in to administrators (the others use Clerk). */
+  builtInAccounts?: () => Promise<boolean>;
 }
 
 const LAST_SEEN_EVERY_MS = 60_000;
@@ -51,6 +53,10 @@ export class Identity {
     const user = found?.status === 'active' && found.passwordHash ? found : undefined;
     const valid = await verifyPassword(input.password, user?.passwordHash ?? (await this.dummyHash));
     if (!user || !valid) throw unauthorized('Wrong email or password.');
+    // Asked only once the password is right, so the answer says nothing about other accounts.
+    if (user.role !== 'admin' && this.options.builtInAccounts && !(await this.options.builtInAccounts())) {
+      throw new AppError(403, 'password_sign_in_disabled', 'Sign-in with a password is turned off: use your organisation\'s sign-in.');
+    }
     await Promise.all([limits.reset('login-account', accountKey), limits.refund('login-address', input.ip)]);
     return this.startSession(user, input);
   }

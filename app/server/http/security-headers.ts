@@ -37,15 +37,21 @@ function pageScriptHashes(page: string): string[] {
   return hashes;
 }
 
-/** connect-src is the page's own origin (WebSocket included, CSP 3) and the configured extra origins. */
-function contentSecurityPolicy(page: string, connectSources: string[]): string {
+/**
+ * connect-src is the page's own origin (WebSocket included, CSP 3) and the configured extra origins.
+ * With Clerk sign-in, the chat page also lets Clerk's SDK reach its frontend API (the host the
+ * publishable key names): its scripts, requests and frames, and the images of Clerk's own CDN.
+ */
+function contentSecurityPolicy(page: string, connectSources: string[], clerkFrontendApi?: string): string {
+  const clerk = clerkFrontendApi ? [`https://${clerkFrontendApi}`] : [];
   return [
     "default-src 'self'",
-    `script-src 'self' ${pageScriptHashes(page).join(' ')}`.trim(),
+    [`script-src 'self'`, ...pageScriptHashes(page), ...clerk].join(' '),
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    ["img-src 'self' data: blob:", ...clerk, ...(clerkFrontendApi ? ['https://img.clerk.com'] : [])].join(' '),
     "media-src 'self' blob:",
-    ["connect-src 'self'", ...connectSources].join(' '),
+    ["connect-src 'self'", ...connectSources, ...clerk].join(' '),
+    ...(clerkFrontendApi ? [`frame-src 'self' ${clerk[0]}`, "worker-src 'self' blob:"] : []),
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -66,8 +72,10 @@ export async function securityHeaders(ctx: AppContext, next: Next) {
     await next();
   } finally {
     if (ctx.response.is('html')) {
-      const page = isAdminPath(ctx.path) ? ADMIN_HTML : CHAT_HTML;
-      ctx.set('Content-Security-Policy', contentSecurityPolicy(page, ctx.services.originPolicy.connectSources()));
+      const admin = isAdminPath(ctx.path);
+      // Only the chat page signs in through Clerk; the console keeps its password sign-in.
+      const clerkHost = admin ? undefined : ctx.services.config.clerk?.publishable?.frontendApi;
+      ctx.set('Content-Security-Policy', contentSecurityPolicy(admin ? ADMIN_HTML : CHAT_HTML, ctx.services.originPolicy.connectSources(), clerkHost));
       ctx.set('X-Frame-Options', 'DENY');
     }
   }

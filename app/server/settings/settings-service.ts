@@ -31,6 +31,8 @@ export const settingsSchema = z.object({
   sessionDays: z.number().int().min(1, 'sessionDays: at least 1').max(365, 'sessionDays: at most 365').nullable(),
   /** How long authors may edit or delete their own messages; null: no limit. */
   editWindowMinutes: z.number().int().min(1, 'editWindowMinutes: at least 1 (null allows editing at any time)').max(525_600).nullable(),
+  /** Email-and-password sign-in (and sign-up) for everyone; when false only administrators keep it. */
+  builtInAccounts: z.boolean(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -67,6 +69,7 @@ export const DEFAULT_SETTINGS: Settings = {
   registrationDomain: null,
   sessionDays: null,
   editWindowMinutes: null,
+  builtInAccounts: true,
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];

@@ -1,5 +1,7 @@
 // REST client for PROTOCOL.md: the only module that calls fetch. The session lives only in the
-// server's httpOnly cookie, which same-origin requests carry; script never sees the token.
+// server's httpOnly cookie, which same-origin requests carry; script never sees the token. With
+// Clerk sign-in, each request carries Clerk's current session token instead (clerk-session.js).
+import { clerkToken, signOutOfClerk } from './clerk-session.js';
 
 /** An HTTP error carrying the server's stable error code. */
 export class ApiError extends Error {
@@ -24,6 +26,8 @@ export function forgetStoredToken() {
 async function request(method, path, body) {
   const headers = /** @type {Record<string,string>} */ ({ Accept: 'application/json' });
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const token = await clerkToken();
+  if (token) headers.Authorization = 'Bearer ' + token;
   let res;
   try {
     res = await fetch(path, {
@@ -54,7 +58,7 @@ const q = (/** @type {Record<string, string|number|undefined>} */ params) => {
 export const api = {
   /** @param {string} email @param {string} password */
   login: (email, password) => request('POST', '/api/auth/login', { email, password }),
-  logout: () => request('POST', '/api/auth/logout'),
+  logout: () => request('POST', '/api/auth/logout').finally(signOutOfClerk),
   /** Whether and how people may create their own accounts. */
   registration: () => request('GET', '/api/auth/registration'),
   /** @param {{email: string, name: string, password: string, invite?: string}} input */

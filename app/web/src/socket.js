@@ -5,6 +5,8 @@
 // Edits, deletions and reactions are entries of the same log: a changed message carries the seq of
 // the entry that changed it as `updateSeq`, and that seq moves the watermark like a new message's.
 
+import { socketAuth } from './clerk-session.js';
+
 /** @typedef {import('./state.js').Message} Message */
 
 /** The seq of the newest log entry a message reflects. @param {Message} m */
@@ -56,8 +58,10 @@ export function createSocketClient(deps) {
 
   /** @param {(opts: object) => any} io */
   function open(io) {
-    // No auth payload: the handshake carries the session cookie, like every REST call.
+    // The handshake carries the session cookie, like every REST call; with Clerk sign-in, auth
+    // asks for a fresh Clerk token at every (re)connect, since one lives only about a minute.
     socket = io({
+      auth: socketAuth,
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,

@@ -1,4 +1,5 @@
-// Settings: uploads, registration (with invite links), retention (with its last run), sessions.
+// Settings: uploads, registration (with invite links), retention (with its last run), sessions,
+// built-in accounts.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { adminApi } from '../admin-api.js';
@@ -23,6 +24,7 @@ export function Settings() {
       <${Registration} settings=${settings} save=${save} />
       <${Retention} settings=${settings} save=${save} />
       <${Sessions} settings=${settings} save=${save} />
+      <${BuiltInAccounts} settings=${settings} save=${save} />
     </div>`;
 }
 
@@ -156,6 +158,20 @@ function Sessions({ settings, save }) {
         </label>
         <p class="muted small">Applies to new sign-ins; people already signed in keep their session.</p>
         <button class="btn" type="submit" data-testid="sessions-save">Save sessions</button>
+      </form>
+    <//>`;
+}
+
+/** Password sign-in for people other than admins; off when everyone signs in through Clerk. @param {{settings: any, save: (p: any) => Promise<void>}} p */
+function BuiltInAccounts({ settings, save }) {
+  const [on, setOn] = useState(settings.builtInAccounts !== false);
+  return html`
+    <${Card} title="Built-in accounts" id="settings-built-in-accounts">
+      <form class="form" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); void save({ builtInAccounts: on }); }}>
+        <label class="check-row"><input type="checkbox" data-testid="built-in-accounts" checked=${on}
+          onChange=${(/** @type {any} */ e) => setOn(e.currentTarget.checked)} /><span>People may sign in (and sign up) with an email and password</span></label>
+        <p class="muted small">When off, only administrators use a password; everyone else signs in with Clerk (CLERK_PUBLISHABLE_KEY).</p>
+        <button class="btn" type="submit" data-testid="built-in-accounts-save">Save built-in accounts</button>
       </form>
     <//>`;
 }

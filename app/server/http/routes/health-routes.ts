@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import type { AppCustom, AppState } from '../context.ts';
+import { forbidden, notFound } from '../../errors.ts';
+import { requirePrincipal, type AppCustom, type AppState } from '../context.ts';
 
 export function healthRoutes() {
   const router = new Router<AppState, AppCustom>();
@@ -28,7 +29,11 @@ export function healthRoutes() {
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
   });
 
+  // Metrics tell who is online and how busy the server is: admins only, or only on the separate
+  // listener of CHATFLOW_METRICS_ADDRESS (then the public port has no /metrics at all).
   router.get('/metrics', async (ctx) => {
+    if (ctx.services.config.metricsAddress) throw notFound('Route');
+    if (requirePrincipal(ctx).user.role !== 'admin') throw forbidden('Only administrators can read the metrics.');
     ctx.type = ctx.services.metrics.registry.contentType;
     ctx.body = await ctx.services.metrics.registry.metrics();
   });

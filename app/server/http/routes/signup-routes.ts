@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/passwords.ts';
 import { audit } from '../../commands/audit.ts';
-import { conflict, forbidden } from '../../errors.ts';
+import { AppError, conflict, forbidden } from '../../errors.ts';
 import { User } from '../../models/user.ts';
 import { presentUser } from '../../presenters/user.ts';
 import { spendInvite } from '../../registration/invites.ts';
@@ -32,7 +32,8 @@ export function signupRoutes() {
     // Each attempt draws on the address's sign-in budget: slows down account farming and invite guessing.
     await ctx.services.limits.consume('login-address', ctx.ip);
     const input = validate(signupSchema, ctx.request.body);
-    const { registration, registrationDomain } = await ctx.services.settings.get();
+    const { registration, registrationDomain, builtInAccounts } = await ctx.services.settings.get();
+    if (!builtInAccounts) throw new AppError(403, 'password_sign_in_disabled', 'Accounts with a password are turned off: use your organisation\'s sign-in.');
     if (registration === 'closed') throw forbidden('Sign-up is closed: ask an admin for an account.');
     const domain = input.email.split('@').pop()!.toLowerCase();
     if (registration === 'domain' && domain !== registrationDomain) throw forbidden(`Sign-up is open to @${registrationDomain} addresses only.`);
