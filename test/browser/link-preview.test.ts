@@ -66,4 +66,31 @@ describe('link previews in the browser', () => {
     expect(seenByBrowser.filter((url) => !url.startsWith(server.url))).toEqual([]);
     expect(b.errors).toEqual([]);
   });
+
+  it('lets an admin turn previews off and list hosts in the console', async () => {
+    const admin = await open(server.admin);
+    await admin.page.goto('/admin/settings');
+    const card = admin.page.getByTestId('settings-link-previews');
+    expect(await card.getByTestId('link-preview-allow').inputValue()).toBe(NEWS);
+    await card.getByTestId('link-previews-enabled').uncheck();
+    await card.getByTestId('link-preview-deny').fill('*.tracker.example\nads.example');
+    await card.getByTestId('link-previews-save').click();
+    const read = () => apiCall<{ settings: Record<string, unknown> }>(server.url, server.admin.token, 'GET', '/api/admin/settings').then((r) => r.settings);
+    await poll(read).toMatchObject({ linkPreviews: false, linkPreviewDenyHosts: ['*.tracker.example', 'ads.example'], linkPreviewPorts: [pages.port] });
+
+    // Off: the same message has no card for someone opening the chat now.
+    const b = await open(world.users.bob);
+    // Each of the three links is asked for once in view; the answers come before the cards are counted.
+    const answers: string[] = [];
+    b.page.on('response', (response) => { if (/\/preview$/.test(response.url())) void response.text().then((text) => answers.push(text)); });
+    await chatItem(b.page, 'Alice Martin').click();
+    await poll(() => messageBodies(b.page).then((bodies) => bodies.length)).toBe(3);
+    await poll(() => answers.length).toBe(3);
+    expect(answers.map((text) => JSON.parse(text))).toEqual(answers.map(() => ({ preview: null })));
+    const [article] = await apiCall<{ messages: { id: string; body: string }[] }>(server.url, world.users.bob.token, 'GET', `/api/chats/${chatId}/messages`)
+      .then((r) => r.messages.filter((m) => m.body.includes('/article')));
+    expect(await apiCall(server.url, world.users.bob.token, 'GET', `/api/messages/${article!.id}/preview`)).toEqual({ preview: null });
+    expect(await b.page.getByTestId('link-preview').count()).toBe(0);
+    expect(admin.errors).toEqual([]);
+  });
 });

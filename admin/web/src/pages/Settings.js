@@ -5,6 +5,7 @@ import { adminApi } from '../admin-api.js';
 import { OneTimeSecret } from '../components/Dialog.js';
 import { formatDateTime } from '../format.js';
 import { attempt } from '../status.js';
+import { LinkPreviewSettings } from './LinkPreviewSettings.js';
 
 const MIB = 1024 * 1024;
 
@@ -23,6 +24,7 @@ export function Settings() {
       <${Registration} settings=${settings} save=${save} />
       <${Retention} settings=${settings} save=${save} />
       <${Sessions} settings=${settings} save=${save} />
+      <${LinkPreviewSettings} settings=${settings} save=${save} />
     </div>`;
 }
 
