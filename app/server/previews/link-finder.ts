@@ -15,9 +15,7 @@ export function firstHttpLink(body: string): URL | null {
   if (trail && !(trail[0].startsWith(')') && text.includes('('))) text = text.slice(0, -trail[0].length);
   if (text.length > MAX_URL_LENGTH) return null;
   try {
-    const url = new URL(text);
-    url.hash = '';
-    return url;
+    return new URL(text);
   } catch {
     return null;
   }
