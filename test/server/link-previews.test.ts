@@ -13,7 +13,7 @@ let pages: PreviewPages;
 
 const server = useTestServer(
   async () => {
-    dns = await startDnsServer({ [NEWS]: '127.0.0.1', 'internal.example-preview.com': '127.0.0.1' });
+    dns = await startDnsServer({ [NEWS]: '127.0.0.1', 'internal.example-preview.com': '127.0.0.1', 'direct.example-preview.com': '127.0.0.1' });
     pages = await startPreviewPages();
     return { env: { CHATFLOW_DNS_SERVERS: dns.address } };
   },
@@ -175,6 +175,17 @@ describe('link previews: the card', () => {
     const expected = { title: 'Plain & simple', description: 'Only the basics.', siteName: NEWS, imageUrl: null };
     expect(await previewOf(await send(news('/plain')))).toEqual({ url: news('/plain'), ...expected });
     expect(await previewOf(await send(news('/moved')))).toEqual({ url: news('/moved'), ...expected });
+  });
+
+  it('connects to the address it checked, without asking DNS again', async () => {
+    const host = 'direct.example-preview.com';
+    await setSettings({ linkPreviewAllowHosts: [NEWS, host] });
+    // A page without an image: one fetch, one resolution.
+    expect(await previewOf(await send(`http://${host}:${pages.port}/plain`))).toMatchObject({ title: 'Plain & simple' });
+    // One A and one AAAA question, both before the check; the system resolver does not know the name,
+    // so the page could only be reached at the address the guard had checked.
+    expect(dns.queries.filter((name) => name === host)).toHaveLength(2);
+    expect(pages.requests).toContain(`${host} /plain`);
   });
 
   it('fetches a URL once for many readers at once, and caches it', async () => {
