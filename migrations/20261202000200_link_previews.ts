@@ -17,6 +17,8 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('expires_at', { useTz: true }).notNullable();
     t.check("status IN ('ok', 'failed')");
   });
+  // Long-expired cards are pruned by age.
+  await knex.raw('CREATE INDEX link_previews_expires_at_idx ON link_previews (expires_at)');
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -209,6 +209,14 @@ describe('link previews: the card', () => {
     expect(await previewOf(id)).toMatchObject({ title: ARTICLE_TITLE });
   });
 
+  it('deletes cards that expired long ago when it stores another', async () => {
+    const { knex } = server.running.services;
+    const longAgo = new Date(Date.now() - 30 * 24 * 60 * 60_000);
+    await knex('linkPreviews').insert({ urlHash: 'stale', url: 'https://stale.example/', status: 'failed', fetchedAt: longAgo, expiresAt: longAgo });
+    expect(await previewOf(await send(news('/plain?fresh')))).toMatchObject({ title: 'Plain & simple' });
+    expect(await knex('linkPreviews').where({ urlHash: 'stale' }).first()).toBeUndefined();
+  });
+
   it('gives no preview for a deleted message', async () => {
     const id = await send(news('/article'));
     const { alice } = await chat();

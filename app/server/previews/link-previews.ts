@@ -15,6 +15,8 @@ const KIB = 1024;
 export const PREVIEW_LIMITS = { pageBytes: 512 * KIB, imageBytes: 5 * KIB * KIB, pageMs: 5_000, imageMs: 5_000 } as const;
 const OK_TTL_MS = 24 * 60 * 60_000;
 const FAILED_TTL_MS = 10 * 60_000;
+// A card nobody asked for again this long after it expired is deleted (when another is stored).
+const PRUNE_AFTER_MS = 7 * 24 * 60 * 60_000;
 // Sniffed from the bytes; SVG (a document that can carry script) is never among them.
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
 // A small file can still unpack to a huge bitmap; larger pictures are not decoded at all.
@@ -97,6 +99,7 @@ export class LinkPreviews {
     const now = Date.now();
     const stored = { ...row, fetchedAt: new Date(now), expiresAt: new Date(now + (row.status === 'ok' ? OK_TTL_MS : FAILED_TTL_MS)) };
     await this.knex('linkPreviews').insert(stored).onConflict('urlHash').merge();
+    await this.knex('linkPreviews').where('expiresAt', '<', new Date(now - PRUNE_AFTER_MS)).delete();
     return stored;
   }
 
@@ -104,8 +107,8 @@ export class LinkPreviews {
     const page = await guardedFetch(url, {
       rules,
       resolve: this.resolve,
-      accept: 'text/html,application/xhtml+xml;q=0.9',
-      acceptType: (type) => type === 'text/html' || type === 'application/xhtml+xml',
+      accept: 'text/html',
+      acceptType: (type) => type === 'text/html',
       maxBytes: PREVIEW_LIMITS.pageBytes,
       truncate: true,
       signal: AbortSignal.timeout(PREVIEW_LIMITS.pageMs),
