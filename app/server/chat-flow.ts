@@ -25,6 +25,7 @@ import { chatMemberRoutes } from './http/routes/chat-member-routes.ts';
 import { chatRoutes } from './http/routes/chat-routes.ts';
 import { healthRoutes } from './http/routes/health-routes.ts';
 import { attachmentRoutes } from './http/routes/attachment-routes.ts';
+import { linkPreviewRoutes } from './http/routes/link-preview-routes.ts';
 import { messageRoutes } from './http/routes/message-routes.ts';
 import { searchRoutes } from './http/routes/search-routes.ts';
 import { authOptionsRoutes } from './http/routes/auth-options-routes.ts';
@@ -59,6 +60,8 @@ import { clearStaleStaging } from './commands/upload-receiver.ts';
 import { removeMediaObjects } from './commands/attachment-remover.ts';
 import { createMediaStore } from './storage/create-media-store.ts';
 import { MediaTools } from './storage/media-tools.ts';
+import { createHostResolver } from './previews/host-resolver.ts';
+import { LinkPreviews } from './previews/link-previews.ts';
 
 export interface RunningChatFlow {
   url: string;
@@ -85,6 +88,7 @@ function createHttpApp(services: Services): Koa<AppState, AppCustom> {
   app.use(authenticate);
   const routers = [
     healthRoutes(), authRoutes(), authOptionsRoutes(), signupRoutes(), userRoutes(), chatRoutes(), chatMemberRoutes(), messageRoutes(), searchRoutes(), uploadRoutes(), attachmentRoutes(),
+    linkPreviewRoutes(),
   ];
   const adminRouters = [adminUserRoutes(), adminGroupRoutes(), adminSettingsRoutes(), adminStatsRoutes(), adminAuditRoutes(), adminInviteRoutes()];
   for (const router of [...routers, ...adminRouters]) {
@@ -172,6 +176,7 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     jobs: new JobScheduler(knex, logger),
     media,
     mediaTools: new MediaTools(config.ffmpeg, logger),
+    previews: new LinkPreviews(knex, settings, createHostResolver(config.dnsServers), logger),
     lifecycle: new Lifecycle(),
   };
   services.jobs.add(orphanUploadsJob(services));

@@ -196,6 +196,14 @@ describe('loadConfig refuses bad values with one problem naming the variable', (
     expect(problemsOf({ CHATFLOW_TRUST_PROXY_HOPS: '0' })[0]).toMatch(/^CHATFLOW_TRUST_PROXY_HOPS: /);
   });
 
+  it('takes CHATFLOW_DNS_SERVERS as ip[:port] entries for link previews', () => {
+    expect(loadConfig({}).dnsServers).toEqual([]);
+    expect(loadConfig({ CHATFLOW_DNS_SERVERS: '10.0.0.2, 127.0.0.1:5353,[::1]:53,::1' }).dnsServers).toEqual(['10.0.0.2', '127.0.0.1:5353', '[::1]:53', '::1']);
+    for (const bad of ['dns.example.com', '10.0.0.2:0', '10.0.0.2:99999', '[10.0.0.2]:53', '::1:53x', '1.2.3']) {
+      expect(problemsOf({ CHATFLOW_DNS_SERVERS: bad }), bad).toEqual([expect.stringMatching(/^CHATFLOW_DNS_SERVERS: .* is not ip\[:port\]/)]);
+    }
+  });
+
   it('says what a port must be', () => {
     expect(problemsOf({ PORT: 'abc' })).toEqual(['PORT: expected a port number from 0 to 65535']);
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { KAFKA_DEFAULTS, type KafkaSettings } from './pipeline/kafka-settings.ts';
+import { isDnsServer } from './previews/host-resolver.ts';
 
 const ROLES = ['web', 'realtime', 'persist'] as const;
 
@@ -69,6 +70,7 @@ const envSchema = z.object({
   CHATFLOW_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   CHATFLOW_TRUST_PROXY_HOPS: positiveInt(1),
   CHATFLOW_ALLOWED_ORIGINS: optionalString,
+  CHATFLOW_DNS_SERVERS: optionalString,
   CLERK_API_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -121,6 +123,8 @@ export interface Config {
   trustProxyHops: number;
   /** Origins besides the server's own that browsers may send cookie-authenticated writes from. */
   allowedOrigins: string[];
+  /** DNS servers link previews resolve through (`ip[:port]`); empty: the system resolver. */
+  dnsServers: string[];
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -245,6 +249,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const metrics = metricsValue ? metricsAddress(metricsValue) : null;
   if (metricsValue && !metrics) problems.push('CHATFLOW_METRICS_ADDRESS: expected host:port (e.g. 127.0.0.1:9464) or a port');
   const allowedOrigins = parseOrigins(raw('CHATFLOW_ALLOWED_ORIGINS'), problems);
+  const dnsServers = raw('CHATFLOW_DNS_SERVERS')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  for (const entry of dnsServers.filter((s) => !isDnsServer(s))) problems.push(`CHATFLOW_DNS_SERVERS: "${entry}" is not ip[:port] (e.g. 10.0.0.2 or 127.0.0.1:5353)`);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -307,6 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.CHATFLOW_SHUTDOWN_TIMEOUT_MS,
     trustProxyHops: e.CHATFLOW_TRUST_PROXY_HOPS,
     allowedOrigins,
+    dnsServers,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -345,5 +352,6 @@ export function describeConfig(config: Config): Record<string, string> {
     CHATFLOW_LIMITS: `sign-in ${config.loginAttempts}/15 min, chats ${config.limits.chatsPerMinute}/min, uploads ${config.uploadRatePerMinute}/min, socket events ${config.limits.socketEventsPerSecond}/s each, ${config.limits.socketConcurrency} at once`,
     CHATFLOW_TRUST_PROXY: config.trustProxy ? `true (${config.trustProxyHops} hop${config.trustProxyHops === 1 ? '' : 's'})` : 'false',
     CHATFLOW_ALLOWED_ORIGINS: config.allowedOrigins.join(',') || '(own origin only)',
+    CHATFLOW_DNS_SERVERS: config.dnsServers.join(',') || '(system resolver)',
   };
 }

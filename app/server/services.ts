@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import type { OriginPolicy } from './http/origin-policy.ts';
 import type { Metrics } from './metrics.ts';
 import type { MessageLog } from './pipeline/message-log.ts';
+import type { LinkPreviews } from './previews/link-previews.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
 import type { RealtimeBus } from './realtime/realtime-bus.ts';
 import type { RedisFanout } from './realtime/redis-fanout.ts';
@@ -43,4 +44,6 @@ export interface Services {
   media: MediaStore;
   /** ffprobe/ffmpeg (posters, durations), when installed. */
   mediaTools: MediaTools;
+  /** Link cards of messages, fetched through the SSRF guard and cached by URL. */
+  previews: LinkPreviews;
 }

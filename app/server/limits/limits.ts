@@ -5,7 +5,7 @@ import { rateLimited } from '../errors.ts';
 import type { RedisKeys } from '../realtime/redis-keys.ts';
 
 /** Every limit the server applies, by name; callers name one and pass whose budget it is. */
-export type LimitName = 'login-account' | 'login-address' | 'send' | 'chat-create' | 'upload' | 'socket-event';
+export type LimitName = 'login-account' | 'login-address' | 'send' | 'chat-create' | 'upload' | 'socket-event' | 'link-preview';
 
 interface LimitRule {
   /** Units allowed per window. */
@@ -19,6 +19,7 @@ interface LimitRule {
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 // A shared address (an office behind one NAT) signs in many people; it gets five accounts' worth.
 const ADDRESS_FACTOR = 5;
+const LINK_PREVIEWS_PER_MINUTE = 600;
 
 function rulesFor(config: Config): Record<LimitName, LimitRule> {
   const { limits } = config;
@@ -34,6 +35,8 @@ function rulesFor(config: Config): Record<LimitName, LimitRule> {
     },
     'chat-create': { points: limits.chatsPerMinute, windowSeconds: 60, message: 'You are creating chats too fast; wait a minute.' },
     upload: { points: config.uploadRatePerMinute, windowSeconds: 60, message: 'You are uploading too fast; wait a minute.' },
+    // A chat scrolled through asks for many cards (and their images); a fetch happens only on a cache miss.
+    'link-preview': { points: LINK_PREVIEWS_PER_MINUTE, windowSeconds: 60, message: 'Too many link previews; wait a minute.' },
     'socket-event': {
       points: limits.socketEventsPerSecond * 3,
       windowSeconds: 3,

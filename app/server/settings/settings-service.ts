@@ -9,6 +9,13 @@ const MIB = 1024 * 1024;
 const mimePattern = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/;
 
 const domainPattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+// A host name (or IPv4 address) for the link preview lists, optionally `*.` for every host below it.
+const hostPattern = /^(\*\.)?(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const hostList = (name: string) =>
+  z
+    .array(z.string().trim().toLowerCase().regex(hostPattern, `${name}: entries are host names such as "wiki.example.com" or "*.example.com"`))
+    .max(500, `${name}: at most 500 entries`)
+    .transform((hosts) => [...new Set(hosts)]);
 
 /** Every admin setting, each with its own check; stored one row per key in the settings table. */
 export const settingsSchema = z.object({
@@ -33,6 +40,17 @@ export const settingsSchema = z.object({
   editWindowMinutes: z.number().int().min(1, 'editWindowMinutes: at least 1 (null allows editing at any time)').max(525_600).nullable(),
   /** Email-and-password sign-in (and sign-up) for everyone; when false only administrators keep it. */
   builtInAccounts: z.boolean(),
+  /** The server fetches a card (title, description, image) for the first link of a message. */
+  linkPreviews: z.boolean(),
+  /** Hosts previews may fetch even at private addresses (an intranet); ports still apply. */
+  linkPreviewAllowHosts: hostList('linkPreviewAllowHosts'),
+  /** Hosts never fetched for a preview. */
+  linkPreviewDenyHosts: hostList('linkPreviewDenyHosts'),
+  /** Ports previews may use besides 80 (http) and 443 (https). */
+  linkPreviewPorts: z
+    .array(z.number().int().min(1, 'linkPreviewPorts: ports from 1 to 65535').max(65535, 'linkPreviewPorts: ports from 1 to 65535'))
+    .max(50, 'linkPreviewPorts: at most 50 ports')
+    .transform((ports) => [...new Set(ports)]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -70,6 +88,10 @@ export const DEFAULT_SETTINGS: Settings = {
   sessionDays: null,
   editWindowMinutes: null,
   builtInAccounts: true,
+  linkPreviews: true,
+  linkPreviewAllowHosts: [],
+  linkPreviewDenyHosts: [],
+  linkPreviewPorts: [],
 };
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];

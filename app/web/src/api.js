@@ -92,6 +92,8 @@ export const api = {
   /** @param {string} messageId @param {string} emoji @param {boolean} add */
   react: (messageId, emoji, add) =>
     request(add ? 'PUT' : 'DELETE', `/api/messages/${encodeURIComponent(messageId)}/reactions/${encodeURIComponent(emoji)}`),
+  /** The card of a message's first link, fetched by the server: `{preview}` or `{preview: null}`. @param {string} messageId */
+  linkPreview: (messageId) => request('GET', `/api/messages/${encodeURIComponent(messageId)}/preview`),
   /** @param {{query: string, chatId?: string, senderId?: string, before?: string, after?: string, hasFile?: boolean, limit?: number, cursor?: string}} opts */
   search: (opts) => request('GET', '/api/search' + q({ ...opts, hasFile: opts.hasFile ? 'true' : undefined })),
 };

@@ -6,6 +6,7 @@ import { adminApi } from '../admin-api.js';
 import { OneTimeSecret } from '../components/Dialog.js';
 import { formatDateTime } from '../format.js';
 import { attempt } from '../status.js';
+import { LinkPreviewSettings } from './LinkPreviewSettings.js';
 
 const MIB = 1024 * 1024;
 
@@ -25,6 +26,7 @@ export function Settings() {
       <${Retention} settings=${settings} save=${save} />
       <${Sessions} settings=${settings} save=${save} />
       <${BuiltInAccounts} settings=${settings} save=${save} />
+      <${LinkPreviewSettings} settings=${settings} save=${save} />
     </div>`;
 }
 

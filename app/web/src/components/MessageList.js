@@ -15,6 +15,7 @@ import { MessageText } from './MessageText.js';
 import { MessageMenu, MessageEditor } from './MessageMenu.js';
 import { ReactionChips } from './ReactionPicker.js';
 import { ReplyQuote } from './ReplyQuote.js';
+import { LinkPreview } from './LinkPreview.js';
 
 /** @typedef {import('../state.js').Message} Message */
 
@@ -255,6 +256,7 @@ function Bubble({ message: m, chat, myId, first, last, isGroup, showSeen, onRetr
         </span>
         ${!editing ? html`<${MessageMenu} message=${m} chat=${chat} open=${menuOpen} onClose=${() => setMenuOpen(false)} />` : null}
       </div>
+      ${m.id && m.body && !m.deletedAt ? html`<${LinkPreview} messageId=${m.id} body=${m.body} />` : null}
       ${!m.deletedAt ? html`<${ReactionChips} reactions=${reactionsOf(m, myId)} nameOf=${nameOf}
         onToggle=${(/** @type {string} */ emoji) => actions.toggleReaction(chat.id, m.id, emoji)} />` : null}
       ${st && st.status === 'failed' ? html`
