@@ -5,6 +5,7 @@ import * as search from './20261201000000_search.ts';
 import * as attachmentMedia from './20261201000001_attachment_media.ts';
 import * as chatLogEntries from './20261201000200_chat_log_entries.ts';
 import * as adminConsole from './20261201000300_admin_console.ts';
+import * as accounts from './20261202000100_accounts.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201000001_attachment_media': attachmentMedia,
   '20261201000200_chat_log_entries': chatLogEntries,
   '20261201000300_admin_console': adminConsole,
+  '20261202000100_accounts': accounts,
 };

@@ -265,7 +265,7 @@ describe('admin settings', () => {
 
     const changed = await admin.patch('/api/admin/settings', { uploadMaxBytes: 1_048_576, retentionDays: 30, allowedUploadTypes: ['IMAGE/PNG', 'image/png', 'application/pdf'] });
     expect(changed.status).toBe(200);
-    const expected = { uploadMaxBytes: 1_048_576, allowedUploadTypes: ['image/png', 'application/pdf'], retentionDays: 30, registration: 'closed', registrationDomain: null, sessionDays: null, editWindowMinutes: null };
+    const expected = { uploadMaxBytes: 1_048_576, allowedUploadTypes: ['image/png', 'application/pdf'], retentionDays: 30, registration: 'closed', registrationDomain: null, membersMayInvite: false, sessionDays: null, editWindowMinutes: null };
     expect(changed.body).toEqual({ settings: expected });
     expect((await admin.get('/api/admin/settings')).body).toEqual({ settings: expected });
 

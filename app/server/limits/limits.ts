@@ -5,7 +5,7 @@ import { rateLimited } from '../errors.ts';
 import type { RedisKeys } from '../realtime/redis-keys.ts';
 
 /** Every limit the server applies, by name; callers name one and pass whose budget it is. */
-export type LimitName = 'login-account' | 'login-address' | 'send' | 'chat-create' | 'upload' | 'socket-event';
+export type LimitName = 'login-account' | 'login-address' | 'send' | 'chat-create' | 'upload' | 'socket-event' | 'invite-create';
 
 interface LimitRule {
   /** Units allowed per window. */
@@ -34,6 +34,8 @@ function rulesFor(config: Config): Record<LimitName, LimitRule> {
     },
     'chat-create': { points: limits.chatsPerMinute, windowSeconds: 60, message: 'You are creating chats too fast; wait a minute.' },
     upload: { points: config.uploadRatePerMinute, windowSeconds: 60, message: 'You are uploading too fast; wait a minute.' },
+    // Invite links made by members: enough for a team lead's afternoon, too few for link farming.
+    'invite-create': { points: 20, windowSeconds: 60 * 60, message: 'You have made many invite links this hour; wait a while.' },
     'socket-event': {
       points: limits.socketEventsPerSecond * 3,
       windowSeconds: 3,
