@@ -3,7 +3,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ensureFirstAdmin } from '../../app/server/bootstrap/first-admin.ts';
+import { createLogger } from '../../app/server/logger.ts';
 import { makePdf, makePng } from '../support/media-samples.ts';
 import { useTestServer } from '../support/server-fixture.ts';
 import { connectSocket } from '../support/socket-client.ts';
@@ -144,8 +146,28 @@ describe('one-time passwords', () => {
     expect(again.body.user.mustChangePassword).toBe(false);
   });
 
-  it('the operator\'s CHATFLOW_ADMIN_PASSWORD is not one-time', async () => {
+  it('the first admin\'s printed password is one-time; the operator\'s CHATFLOW_ADMIN_PASSWORD is not', async () => {
     expect((await server.api(server.admin.token).get('/api/me')).body.user.mustChangePassword).toBe(false);
+    const { knex, config } = server.running.services;
+    const firstStart = async (password: string | undefined) => {
+      // A first start on an empty database, played inside a transaction that is rolled back.
+      const trx = await knex.transaction();
+      try {
+        await trx('users').delete();
+        await ensureFirstAdmin(trx, { ...config, admin: { email: 'first@example.test', password } }, createLogger('silent'));
+        return ((await trx('users').where({ email: 'first@example.test' }).first('mustChangePassword')) as { mustChangePassword: boolean }).mustChangePassword;
+      } finally {
+        await trx.rollback();
+      }
+    };
+    const printed = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await firstStart(undefined)).toBe(true);
+      expect(printed.mock.calls.some(([line]) => String(line).includes('one-time password'))).toBe(true);
+      expect(await firstStart('operator-chosen')).toBe(false);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('npm run admin -- reset-password prints a one-time password for the account', async () => {
