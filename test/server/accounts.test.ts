@@ -8,6 +8,7 @@ import { ensureFirstAdmin } from '../../app/server/bootstrap/first-admin.ts';
 import { createLogger } from '../../app/server/logger.ts';
 import { makePdf, makePng } from '../support/media-samples.ts';
 import { useTestServer } from '../support/server-fixture.ts';
+import { startTestServer } from '../support/test-server.ts';
 import { connectSocket } from '../support/socket-client.ts';
 
 const invalid = (message: string) => ({ error: { code: 'invalid_input', message } });
@@ -169,21 +170,39 @@ describe('one-time passwords', () => {
       printed.mockRestore();
     }
   });
+});
 
-  it('npm run admin -- reset-password prints a one-time password for the account', async () => {
-    const ivy = await server.createUser({ name: 'Ivy' });
-    const { databaseUrl } = server.running.services.config;
-    const run = promisify(execFile);
-    const env = { ...process.env, DATABASE_URL: databaseUrl ?? '', LOG_LEVEL: 'warn' };
-    const unknown = await run('node', ['--import', 'tsx', 'admin/commands/admin-cli.ts', 'reset-password', 'nobody@example.test'], { env }).catch((error: { code: number; stderr: string }) => error);
-    expect(unknown).toMatchObject({ code: 1, stderr: 'No account has the email nobody@example.test.\n' });
-    const { stdout } = await run('node', ['--import', 'tsx', 'admin/commands/admin-cli.ts', 'reset-password', ivy.user.email.toUpperCase()], { env });
-    const password = /one-time password (\S+)/.exec(stdout)?.[1];
-    expect(password).toBeDefined();
-    expect((await server.api(ivy.token).get('/api/chats')).status).toBe(401);
-    expect((await server.api().post('/api/auth/login', { email: ivy.user.email, password: ivy.password })).status).toBe(401);
-    const login = await server.api().post('/api/auth/login', { email: ivy.user.email, password });
-    expect([login.status, login.body.user.mustChangePassword]).toEqual([200, true]);
+describe('npm run admin -- reset-password', () => {
+  it('gives the account a one-time password while the server is stopped, on the same database', async () => {
+    const first = await startTestServer();
+    try {
+      const ivy = await first.createUser({ name: 'Ivy' });
+      const { databaseUrl, dataDir } = first.running.services.config;
+      await first.running.close();
+      // The configured database: DATABASE_URL, or the embedded one in CHATFLOW_DATA_DIR.
+      const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', CHATFLOW_DATA_DIR: dataDir };
+      delete env.DATABASE_URL;
+      if (databaseUrl) env.DATABASE_URL = databaseUrl;
+      const run = (email: string) => promisify(execFile)('node', ['--import', 'tsx', 'admin/commands/admin-cli.ts', 'reset-password', email], { env });
+      expect(await run('nobody@example.test').catch((error: { code: number; stderr: string }) => error)).toMatchObject({ code: 1, stderr: 'No account has the email nobody@example.test.\n' });
+      const { stdout } = await run(ivy.user.email.toUpperCase());
+      const password = /one-time password (\S+)/.exec(stdout)?.[1];
+      expect(password).toBeDefined();
+
+      const second = await startTestServer(databaseUrl ? { databaseUrl } : { env: { CHATFLOW_DATA_DIR: dataDir } });
+      try {
+        expect((await second.api(ivy.token).get('/api/chats')).status).toBe(401);
+        expect((await second.api().post('/api/auth/login', { email: ivy.user.email, password: ivy.password })).status).toBe(401);
+        const login = await second.api().post('/api/auth/login', { email: ivy.user.email, password });
+        expect([login.status, login.body.user.mustChangePassword]).toEqual([200, true]);
+        const entries = (await second.api(second.admin.token).get(`/api/admin/audit?action=user.password_reset&targetId=${ivy.user.id}`)).body.entries as { actor: unknown; details: { via?: string } }[];
+        expect(entries).toMatchObject([{ actor: null, details: { via: 'cli' } }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+    }
   });
 });
 
