@@ -33,4 +33,5 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exits explicitly: the embedded database's exit hooks would otherwise turn a failure into 0.
+process.exit(await main(process.argv.slice(2)));
