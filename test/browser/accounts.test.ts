@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cookieHeaders } from '../support/api.ts';
 import { makePng } from '../support/media-samples.ts';
 import { connectSocket } from '../support/socket-client.ts';
+import { screenshot } from '../support/browser.ts';
 import { useBrowserWorld } from '../support/browser-world.ts';
 import { chatItem, createDirect, poll } from './helpers.ts';
 
@@ -28,6 +29,7 @@ describe('accounts in the browser', () => {
     await gil.page.getByTestId('sign-in-submit').click();
     await gil.page.getByTestId('choose-password-form').waitFor();
     expect(await gil.page.getByTestId('app-shell').count()).toBe(0);
+    await screenshot(gil.page, 'choose-password');
 
     // Nothing else works meanwhile: an API call and the socket handshake, both with the page's cookie.
     const refused = await gil.page.evaluate(async () => {
@@ -71,6 +73,7 @@ describe('accounts in the browser', () => {
     // The picture loads for Bob (an authenticated URL, with his cookie) as a 256 px square.
     await poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
     await poll(() => gil.page.getByTestId('current-user').locator('img').count()).toBe(1);
+    await screenshot(gil.page, 'profile-panel');
 
     // The one-time password is spent; the chosen one works.
     expect((await world.server.api().post('/api/auth/login', { email: 'gil.new@example.test', password: oneTime })).status).toBe(401);
