@@ -2,7 +2,7 @@
 // (sign out elsewhere, deactivation, password reset) it stops reconnecting and says why.
 import { describe, expect, it } from 'vitest';
 import { useBrowserWorld } from '../support/browser-world.ts';
-import { chatItem, createDirect, poll } from './helpers.ts';
+import { chatItem, createDirect, createGroup, poll } from './helpers.ts';
 
 describe('the session in the browser', () => {
   const world = useBrowserWorld({ carol: 'Carol Reed', dan: 'Dan Cole', erin: 'Erin Wolfe' });
@@ -22,6 +22,7 @@ describe('the session in the browser', () => {
   it('shows the sign-in screen with the reason within 2 s when the account is deactivated, and stops reconnecting', async () => {
     const { dan, carol } = world.users;
     await createDirect(world.server.url, carol.token, dan.user.id);
+    await createGroup(world.server.url, carol.token, 'Crew', [dan.user.id]);
     // Every Socket.IO handshake the page starts: a WebSocket, or a polling request without a session id.
     let handshakes = 0;
     const s = await world.open(dan, {
@@ -53,8 +54,15 @@ describe('the session in the browser', () => {
     await c.page.getByTestId('new-direct').click();
     await c.page.getByTestId('people-search').fill('Dan');
     await c.page.getByTestId('new-direct-dialog').getByText('No one found.').waitFor();
-    // The existing chat keeps his name.
+    // The existing chat keeps his name; a group's member list marks him.
     await chatItem(c.page, 'Dan Cole').waitFor();
+    await c.page.keyboard.press('Escape');
+    await c.page.getByTestId('new-direct-dialog').waitFor({ state: 'detached' });
+    await chatItem(c.page, 'Crew').click();
+    await c.page.getByTestId('members-button').click();
+    const member = c.page.locator(`[data-testid="member-item"][data-user-id="${dan.user.id}"]`);
+    await member.getByTestId('member-deactivated').waitFor();
+    expect(await c.page.getByTestId('member-deactivated').count()).toBe(1);
   });
 
   it('a password change ends the other open pages of the person, with the reason, and keeps this one', async () => {
