@@ -5,6 +5,7 @@ import * as search from './20261201000000_search.ts';
 import * as attachmentMedia from './20261201000001_attachment_media.ts';
 import * as chatLogEntries from './20261201000200_chat_log_entries.ts';
 import * as adminConsole from './20261201000300_admin_console.ts';
+import * as accounts from './20261202000100_accounts.ts';
 import * as linkPreviews from './20261202000200_link_previews.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones here. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201000001_attachment_media': attachmentMedia,
   '20261201000200_chat_log_entries': chatLogEntries,
   '20261201000300_admin_console': adminConsole,
+  '20261202000100_accounts': accounts,
   '20261202000200_link_previews': linkPreviews,
 };

@@ -70,7 +70,7 @@ export async function runImport(knex: Knex, actor: User, plan: ImportOutcome[], 
   const created = await knex.transaction(async (trx) => {
     if (creates.length === 0) return [];
     const rows = (await trx('users')
-      .insert(creates.map((row, i) => ({ email: row.email.trim(), name: row.name, role: row.role, status: 'active', passwordHash: hashes[i] })))
+      .insert(creates.map((row, i) => ({ email: row.email.trim(), name: row.name, role: row.role, status: 'active', passwordHash: hashes[i], mustChangePassword: true })))
       .returning(['id', 'email', 'role'])) as { id: string; email: string; role: string }[];
     await trx('auditLog').insert(
       rows.map((row) => ({

@@ -265,7 +265,7 @@ describe('admin settings', () => {
 
     const changed = await admin.patch('/api/admin/settings', { uploadMaxBytes: 1_048_576, retentionDays: 30, allowedUploadTypes: ['IMAGE/PNG', 'image/png', 'application/pdf'] });
     expect(changed.status).toBe(200);
-    const expected = { uploadMaxBytes: 1_048_576, allowedUploadTypes: ['image/png', 'application/pdf'], retentionDays: 30, registration: 'closed', registrationDomain: null, sessionDays: null, editWindowMinutes: null, builtInAccounts: true };
+    const expected = { uploadMaxBytes: 1_048_576, allowedUploadTypes: ['image/png', 'application/pdf'], retentionDays: 30, registration: 'closed', registrationDomain: null, sessionDays: null, editWindowMinutes: null, builtInAccounts: true, membersMayInvite: false };
     // The link preview settings keep their defaults throughout.
     Object.assign(expected, { linkPreviews: true, linkPreviewAllowHosts: [], linkPreviewDenyHosts: [], linkPreviewPorts: [] });
     expect(changed.body).toEqual({ settings: expected });

@@ -29,7 +29,9 @@ describe('direct chats', () => {
     expect((await server.api(ann.token).post('/api/chats/direct', { userId: randomUUID() })).body.error.code).toBe('not_found');
     const gone = await server.createUser();
     await server.api(server.admin.token).patch(`/api/admin/users/${gone.user.id}`, { status: 'deactivated' });
-    expect((await server.api(ann.token).post('/api/chats/direct', { userId: gone.user.id })).status).toBe(404);
+    // A deactivated person is named as such (409 user_deactivated), not hidden as unknown.
+    const refused = await server.api(ann.token).post('/api/chats/direct', { userId: gone.user.id });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'user_deactivated']);
   });
 });
 

@@ -125,6 +125,11 @@ describe('first start with no configuration', () => {
     const me = await admin.get('/api/me');
     expect(me.body.user).toMatchObject({ email: 'admin@chatflow.local', role: 'admin', status: 'active' });
     expect((await new Api(BASE_URL).post('/api/auth/login', { email: adminEmail, password: 'not-the-password' })).status).toBe(401);
+    // The printed password is one-time: nothing but choosing one's own works with it.
+    expect(me.body.user.mustChangePassword).toBe(true);
+    expect((await admin.get('/api/admin/users')).body.error.code).toBe('password_change_required');
+    const ownPassword = 'first-admin-own-password';
+    expect((await admin.post('/api/me/password', { currentPassword: adminPassword, password: ownPassword })).status).toBe(204);
 
     const created = await admin.post('/api/admin/users', { email: 'lin@example.test', name: 'Lin', password: 'lin-password-1' });
     expect(created.status).toBe(201);
@@ -146,7 +151,7 @@ describe('first start with no configuration', () => {
     expect(running.output().stdout).not.toMatch(/one-time password/);
     expect((await new Api(BASE_URL).get('/readyz')).status).toBe(200);
 
-    const adminAgain = await login(adminEmail!, adminPassword!);
+    const adminAgain = await login(adminEmail!, ownPassword);
     const lin = await login('lin@example.test', 'lin-password-1');
     const users = await adminAgain.get('/api/admin/users?limit=200');
     expect(users.status).toBe(200);

@@ -5,6 +5,7 @@ import type { Limits } from '../limits/limits.ts';
 import type { Logger } from '../logger.ts';
 import { User } from '../models/user.ts';
 import { ClerkVerifier, type ClerkIdentity } from './clerk-verifier.ts';
+import { passwordChangeRequired } from './password-change.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { isOwnToken, SessionTokens } from './session-tokens.ts';
 
@@ -77,13 +78,44 @@ export class Identity {
     await this.knex('sessions').where({ id: principal.sessionId }).update({ revokedAt: new Date() });
   }
 
-  /** Ends every Chat-Flow session of a user (deactivation, password reset). */
-  async revokeSessions(userId: string): Promise<void> {
-    await this.knex('sessions').where({ userId }).whereNull('revokedAt').update({ revokedAt: new Date() });
+  /** Ends every Chat-Flow session of a user (deactivation, password reset), or all but one; returns the ended ones. */
+  async revokeSessions(userId: string, exceptSessionId?: string): Promise<string[]> {
+    const query = this.knex('sessions').where({ userId }).whereNull('revokedAt');
+    if (exceptSessionId) query.whereNot({ id: exceptSessionId });
+    const rows = (await query.update({ revokedAt: new Date() }).returning('id')) as { id: string }[];
+    return rows.map((row) => row.id);
   }
 
-  /** The active user behind a token, or null: tampered, expired, revoked, deactivated or unknown. */
-  async authenticate(token: string | undefined): Promise<Principal | null> {
+  /**
+   * A signed-in person replaces their password: the current one is checked first (each attempt
+   * draws on the account's sign-in budget, so this is no back door for guessing), the one-time
+   * mark is cleared, and every other Chat-Flow session ends; the ended session ids are returned.
+   */
+  async changePassword(principal: Principal, currentPassword: string, password: string): Promise<string[]> {
+    const { limits } = this.options;
+    const accountKey = principal.user.email.trim().toLowerCase();
+    await limits.consume('login-account', accountKey);
+    const user = await User.query(this.knex).findById(principal.user.id);
+    const valid = await verifyPassword(currentPassword, user?.passwordHash ?? (await this.dummyHash));
+    if (!user || !user.passwordHash || !valid) throw new AppError(403, 'wrong_password', 'The current password is not right.');
+    await limits.refund('login-account', accountKey);
+    const passwordHash = await hashPassword(password);
+    await User.query(this.knex).patch({ passwordHash, mustChangePassword: false, updatedAt: new Date() }).where({ id: user.id });
+    return this.revokeSessions(user.id, principal.sessionId);
+  }
+
+  /**
+   * The active user behind a token, or null: tampered, expired, revoked, deactivated or unknown.
+   * An account holding a one-time password gets 403 password_change_required, unless the caller
+   * serves one of the few requests that lead to a new password (allowPasswordChange).
+   */
+  async authenticate(token: string | undefined, options: { allowPasswordChange?: boolean } = {}): Promise<Principal | null> {
+    const principal = await this.resolve(token);
+    if (principal?.user.mustChangePassword && !options.allowPasswordChange) throw passwordChangeRequired();
+    return principal;
+  }
+
+  private async resolve(token: string | undefined): Promise<Principal | null> {
     if (!token) return null;
     if (isOwnToken(token)) return this.authenticateSession(token);
     if (!this.options.clerk) return null;

@@ -6,6 +6,7 @@ import type { Services } from '../services.ts';
 import { audit } from './audit.ts';
 import { announceChat } from './chat-events.ts';
 import { appendNotice } from './system-message.ts';
+import { requireReachableUser } from './user-commands.ts';
 
 export const MAX_GROUP_MEMBERS = 1000;
 
@@ -19,7 +20,7 @@ async function requireActiveUsers(knex: Knex, userIds: string[]) {
 /** The one direct chat of a pair; concurrent requests meet on the unique direct_key. */
 export async function openDirectChat(services: Services, me: User, otherUserId: string) {
   if (otherUserId === me.id) throw invalidInput('userId: you cannot start a direct chat with yourself');
-  await requireActiveUsers(services.knex, [otherUserId]);
+  await requireReachableUser(services.knex, otherUserId);
   const directKey = [me.id, otherUserId].sort().join(':');
   const created = await services.knex.transaction(async (trx) => {
     const [chat] = (await trx('chats')

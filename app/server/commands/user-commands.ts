@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { conflict, invalidInput, notFound } from '../errors.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { User, type UserRole, type UserStatus } from '../models/user.ts';
+import { presentUser } from '../presenters/user.ts';
 import type { Services } from '../services.ts';
 import { audit } from './audit.ts';
 
@@ -23,6 +24,8 @@ export async function createUser(knex: Knex, actor: User | null, input: CreateUs
       email: input.email.trim(),
       name: input.name.trim(),
       passwordHash,
+      // A generated password is known to whoever read it out: the person must choose their own.
+      mustChangePassword: generated !== undefined,
       role: input.role ?? 'user',
       status: 'active',
     });
@@ -57,6 +60,7 @@ export async function updateUser(services: Services, actor: User, userId: string
     await services.identity.revokeSessions(userId);
     services.bus.endUser(userId, 'deactivated');
   }
+  if (input.name !== undefined || input.status !== undefined) await announceUser(services, user);
   return user;
 }
 
@@ -70,7 +74,7 @@ export async function resetPassword(services: Services, actor: User, userId: str
   await services.knex.transaction(async (trx) => {
     const existing = await User.query(trx).findById(userId).forUpdate();
     if (!existing) throw notFound('User');
-    await User.query(trx).patch({ passwordHash, updatedAt: new Date() }).where({ id: userId });
+    await User.query(trx).patch({ passwordHash, mustChangePassword: generated !== undefined, updatedAt: new Date() }).where({ id: userId });
     await audit(trx, { actorId: actor.id, action: 'user.password_reset', targetType: 'user', targetId: userId, details: { generated: generated !== undefined }, ip });
   });
   await services.identity.revokeSessions(userId);
@@ -88,4 +92,42 @@ async function requireAnotherActiveAdmin(trx: Knex.Transaction, userId: string) 
   if (admins.some((admin) => admin.id === userId) && admins.every((admin) => admin.id === userId)) {
     throw conflict('last_admin', 'This is the last active admin: make someone else an admin first.');
   }
+}
+
+/**
+ * Tells everyone who shares a chat with the user (and the user's own other tabs) that their name,
+ * avatar or status changed: `user:updated {user}`, so names and pictures change live. One query
+ * for the user's chats and one emit to those rooms, as presence does.
+ */
+export async function announceUser(services: Pick<Services, 'knex' | 'bus' | 'logger'>, user: User): Promise<void> {
+  try {
+    const chats = (await services.knex('chatMembers').where({ userId: user.id }).select('chatId')) as { chatId: string }[];
+    const payload = { user: presentUser(user) };
+    services.bus.toChats(chats.map((chat) => chat.chatId), 'user:updated', payload);
+    services.bus.toUser(user.id, 'user:updated', payload);
+  } catch (error) {
+    // Volatile like presence: a lost announcement is corrected by the next chat list load.
+    services.logger.warn({ err: error, userId: user.id }, 'user change not announced');
+  }
+}
+
+/** A person changes their own display name; audited and announced. */
+export async function renameSelf(services: Services, user: User, name: string, ip?: string): Promise<User> {
+  const updated = await services.knex.transaction(async (trx) => {
+    const row = await User.query(trx).patchAndFetchById(user.id, { name: name.trim(), updatedAt: new Date() });
+    await audit(trx, { actorId: user.id, action: 'user.profile_update', targetType: 'user', targetId: user.id, details: { name: row.name }, ip });
+    return row;
+  });
+  await announceUser(services, updated);
+  return updated;
+}
+
+/**
+ * The other person of a new direct chat must exist (404) and be active: a deactivated account is
+ * refused with 409 user_deactivated, so a client can say why instead of "not found".
+ */
+export async function requireReachableUser(knex: Knex, userId: string): Promise<void> {
+  const row = (await knex('users').where({ id: userId }).first('status')) as { status: UserStatus } | undefined;
+  if (!row) throw notFound('User');
+  if (row.status !== 'active') throw conflict('user_deactivated', 'This person\'s account is deactivated: they cannot be messaged.');
 }

@@ -1,4 +1,5 @@
 import type { Next } from 'koa';
+import { allowedBeforePasswordChange } from '../auth/password-change.ts';
 import { AppError, invalidInput, notFound, toAppError, tooLarge } from '../errors.ts';
 import { bearerToken, SESSION_COOKIE, type AppContext } from './context.ts';
 
@@ -47,7 +48,7 @@ export async function drainGuard(ctx: AppContext, next: Next) {
 /** Resolves the bearer token or session cookie into ctx.state.principal (routes decide if required). */
 export async function authenticate(ctx: AppContext, next: Next) {
   const token = bearerToken(ctx.get('authorization')) ?? ctx.cookies.get(SESSION_COOKIE);
-  const principal = await ctx.services.identity.authenticate(token);
+  const principal = await ctx.services.identity.authenticate(token, { allowPasswordChange: allowedBeforePasswordChange(ctx.method, ctx.path) });
   if (principal) ctx.state.principal = principal;
   await next();
 }

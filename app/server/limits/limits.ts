@@ -5,7 +5,7 @@ import { rateLimited } from '../errors.ts';
 import type { RedisKeys } from '../realtime/redis-keys.ts';
 
 /** Every limit the server applies, by name; callers name one and pass whose budget it is. */
-export type LimitName = 'login-account' | 'login-address' | 'send' | 'chat-create' | 'upload' | 'socket-event' | 'link-preview';
+export type LimitName = 'login-account' | 'login-address' | 'send' | 'chat-create' | 'upload' | 'socket-event' | 'link-preview' | 'invite-create';
 
 interface LimitRule {
   /** Units allowed per window. */
@@ -37,6 +37,8 @@ function rulesFor(config: Config): Record<LimitName, LimitRule> {
     upload: { points: config.uploadRatePerMinute, windowSeconds: 60, message: 'You are uploading too fast; wait a minute.' },
     // A chat scrolled through asks for many cards (and their images); a fetch happens only on a cache miss.
     'link-preview': { points: LINK_PREVIEWS_PER_MINUTE, windowSeconds: 60, message: 'Too many link previews; wait a minute.' },
+    // Invite links made by members: enough for a team lead's afternoon, too few for link farming.
+    'invite-create': { points: 20, windowSeconds: 60 * 60, message: 'You have made many invite links this hour; wait a while.' },
     'socket-event': {
       points: limits.socketEventsPerSecond * 3,
       windowSeconds: 3,

@@ -18,4 +18,8 @@ export class User extends Model {
   updatedAt!: Date;
   /** Refreshed at most once a minute when a session token is used. */
   lastSeenAt!: Date | null;
+  /** Set by a generated (one-time) password: nothing but choosing a new one works until then. */
+  mustChangePassword!: boolean;
+  /** The uploaded avatar's media store key; avatarUrl then points at GET /api/users/:id/avatar. */
+  avatarKey!: string | null;
 }

@@ -21,3 +21,8 @@ export function presentUser(user: UserFields): PresentedUser {
     status: user.status,
   };
 }
+
+/** The signed-in person as they see themselves: also whether they must still choose a password. */
+export function presentSelf(user: UserFields & Pick<User, 'mustChangePassword'>): PresentedUser & { mustChangePassword: boolean } {
+  return { ...presentUser(user), mustChangePassword: user.mustChangePassword };
+}

@@ -34,6 +34,8 @@ export const settingsSchema = z.object({
     .toLowerCase()
     .regex(domainPattern, 'registrationDomain: must be a domain such as "example.com"')
     .nullable(),
+  /** With registration "invite": whether every member (not only admins) may create invite links. */
+  membersMayInvite: z.boolean(),
   /** Lifetime of new sign-ins in days; null uses CHATFLOW_SESSION_DAYS. */
   sessionDays: z.number().int().min(1, 'sessionDays: at least 1').max(365, 'sessionDays: at most 365').nullable(),
   /** How long authors may edit or delete their own messages; null: no limit. */
@@ -85,6 +87,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionDays: null,
   registration: 'closed',
   registrationDomain: null,
+  membersMayInvite: false,
   sessionDays: null,
   editWindowMinutes: null,
   builtInAccounts: true,

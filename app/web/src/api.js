@@ -25,7 +25,9 @@ export function forgetStoredToken() {
  */
 async function request(method, path, body) {
   const headers = /** @type {Record<string,string>} */ ({ Accept: 'application/json' });
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A form (a picture) goes as multipart, with the boundary the browser picks.
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   const token = await clerkToken();
   if (token) headers.Authorization = 'Bearer ' + token;
   let res;
@@ -34,7 +36,7 @@ async function request(method, path, body) {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? /** @type {FormData} */ (body) : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached.');
@@ -64,6 +66,20 @@ export const api = {
   /** @param {{email: string, name: string, password: string, invite?: string}} input */
   signUp: (input) => request('POST', '/api/auth/signup', input),
   me: () => request('GET', '/api/me'),
+  /** @param {{name?: string}} changes */
+  updateMe: (changes) => request('PATCH', '/api/me', changes),
+  /** @param {string} currentPassword @param {string} password */
+  changePassword: (currentPassword, password) => request('POST', '/api/me/password', { currentPassword, password }),
+  /** @param {Blob} file */
+  uploadAvatar: (file) => {
+    const form = new FormData();
+    form.append('file', file);
+    return request('PUT', '/api/me/avatar', form);
+  },
+  /** Whether this person may make invite links, and the ones they made. */
+  invites: () => request('GET', '/api/invites'),
+  /** @param {number} expiresInDays @param {number} maxUses */
+  createInvite: (expiresInDays, maxUses) => request('POST', '/api/invites', { expiresInDays, maxUses }),
   /** @param {string} query */
   users: (query = '', limit = 50) => request('GET', '/api/users' + q({ query, limit })),
   chats: () => request('GET', '/api/chats'),

@@ -92,7 +92,7 @@ export function createSocketClient(deps) {
     socket.on('message:updated', (/** @type {Message} */ m) => onLogEntry(m, m && m.updateSeq));
     // The server missed live events for a while (its fan-out was down): fetch what came meanwhile.
     socket.on('resync', () => void catchUp());
-    for (const name of ['receipt', 'typing', 'presence', 'chat:created', 'chat:updated', 'chat:removed', 'notification', 'message:rejected']) {
+    for (const name of ['receipt', 'typing', 'presence', 'chat:created', 'chat:updated', 'chat:removed', 'notification', 'message:rejected', 'user:updated']) {
       socket.on(name, (/** @type {any} */ payload) => deps.onEvent(name, payload));
     }
     if (browserOffline) socket.disconnect();

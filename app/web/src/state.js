@@ -2,7 +2,7 @@
 import { signal, computed } from '@preact/signals-core';
 
 /**
- * @typedef {{id: string, email?: string, name: string, avatarUrl?: string|null, role?: string}} User
+ * @typedef {{id: string, email?: string, name: string, avatarUrl?: string|null, role?: string, status?: string}} User
  * @typedef {{user: User, role: 'owner'|'member', deliveredSeq?: number, readSeq?: number}} Member
  * @typedef {{id: string, chatId: string, seq: number|null, clientId: string|null, sender: {id: string, name: string},
  *   kind: string, body: string|null, attachments?: unknown[], createdAt: string, editedAt?: string|null, deletedAt?: string|null,
@@ -137,7 +137,7 @@ export function createAppState() {
     if (!term) return [];
     const myId = me.value && me.value.id;
     return Object.values(users.value)
-      .filter((u) => u.id !== myId &&
+      .filter((u) => u.id !== myId && u.status !== 'deactivated' &&
         (u.name.toLowerCase().includes(term) || (u.email || '').toLowerCase().includes(term)))
       .slice(0, 8);
   });

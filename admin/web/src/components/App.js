@@ -22,13 +22,14 @@ const pageFromUrl = () => location.pathname.replace(/^\/admin\/?/, '').split('/'
 
 export function App() {
   const [me, setMe] = useState(/** @type {any} */ (null));
-  const [access, setAccess] = useState(/** @type {'loading'|'signed-out'|'forbidden'|'ok'|'offline'} */ ('loading'));
+  const [access, setAccess] = useState(/** @type {'loading'|'signed-out'|'forbidden'|'ok'|'offline'|'choose-password'} */ ('loading'));
   const [page, setPage] = useState(pageFromUrl());
 
   useEffect(() => {
     adminApi.me().then(({ user }) => {
       setMe(user);
-      setAccess(user.role === 'admin' ? 'ok' : 'forbidden');
+      // A one-time password must be replaced first (the API refuses everything else meanwhile).
+      setAccess(user.mustChangePassword ? 'choose-password' : user.role === 'admin' ? 'ok' : 'forbidden');
     }, (err) => setAccess(err instanceof ApiError && err.status === 401 ? 'signed-out' : 'offline'));
     const onPop = () => setPage(pageFromUrl());
     addEventListener('popstate', onPop);
@@ -81,6 +82,7 @@ function Gate({ access }) {
     'forbidden': ['Admins only', 'The admin console is for administrators of this Chat-Flow. Ask an admin if you need something changed.'],
     'signed-out': ['Sign in first', 'Sign in to Chat-Flow, then open the admin console again.'],
     'offline': ['The server cannot be reached', 'Check your connection and reload the page.'],
+    'choose-password': ['Choose your password first', 'You signed in with a one-time password. Choose your own in the chat, then open the console again.'],
   }[access] || ['Admins only', ''];
   return html`
     <main class="signin">

@@ -62,9 +62,10 @@ function Uploads({ settings, save }) {
 function Registration({ settings, save }) {
   const [mode, setMode] = useState(settings.registration);
   const [domain, setDomain] = useState(settings.registrationDomain || '');
+  const [membersMayInvite, setMembersMayInvite] = useState(!!settings.membersMayInvite);
   function submit(/** @type {Event} */ e) {
     e.preventDefault();
-    void save({ registration: mode, ...(mode === 'domain' ? { registrationDomain: domain.trim() } : {}) });
+    void save({ registration: mode, membersMayInvite, ...(mode === 'domain' ? { registrationDomain: domain.trim() } : {}) });
   }
   return html`
     <${Card} title="Registration" id="settings-registration">
@@ -77,6 +78,8 @@ function Registration({ settings, save }) {
         </fieldset>
         ${mode === 'domain' ? html`<label class="label">Domain
           <input class="field" required placeholder="example.com" data-testid="registration-domain" value=${domain} onInput=${(/** @type {any} */ e) => setDomain(e.currentTarget.value)} /></label>` : null}
+        ${mode === 'invite' ? html`<label class="check-row"><input type="checkbox" data-testid="registration-members-invite" checked=${membersMayInvite}
+          onChange=${(/** @type {any} */ e) => setMembersMayInvite(e.currentTarget.checked)} /><span>Members may create invite links too (from their profile)</span></label>` : null}
         <p class="muted small">When open, the sign-in page offers “Create an account”.</p>
         <button class="btn" type="submit" data-testid="registration-save">Save registration</button>
       </form>

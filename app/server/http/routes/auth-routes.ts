@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { presentUser } from '../../presenters/user.ts';
+import { presentSelf } from '../../presenters/user.ts';
 import { typedPassword } from '../../schemas/names.ts';
 import { text } from '../../schemas/text.ts';
 import { validate } from '../../schemas/validate.ts';
@@ -19,7 +19,7 @@ export function authRoutes() {
     const input = validate(loginSchema, ctx.request.body);
     const { user, token, expiresAt } = await ctx.services.identity.login({ ...input, ip: ctx.ip, userAgent: ctx.get('user-agent') });
     ctx.cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, expires: expiresAt, overwrite: true });
-    ctx.body = { token, user: presentUser(user) };
+    ctx.body = { token, user: presentSelf(user) };
   });
 
   // Logout ends this session and its open sockets; logout-all every session of the user (the
@@ -41,7 +41,7 @@ export function authRoutes() {
   });
 
   router.get('/api/me', (ctx) => {
-    ctx.body = { user: presentUser(requirePrincipal(ctx).user) };
+    ctx.body = { user: presentSelf(requirePrincipal(ctx).user) };
   });
 
   return router;

@@ -4,10 +4,11 @@ import { hashPassword } from '../../auth/passwords.ts';
 import { audit } from '../../commands/audit.ts';
 import { AppError, conflict, forbidden } from '../../errors.ts';
 import { User } from '../../models/user.ts';
-import { presentUser } from '../../presenters/user.ts';
+import { presentSelf } from '../../presenters/user.ts';
 import { spendInvite } from '../../registration/invites.ts';
 import { validate } from '../../schemas/validate.ts';
 import { SESSION_COOKIE, type AppCustom, type AppState } from '../context.ts';
+import { inviteRoutes } from './invite-routes.ts';
 
 const signupSchema = z
   .object({
@@ -51,8 +52,12 @@ export function signupRoutes() {
     const { token, expiresAt } = await ctx.services.identity.startSession(user, { ip: ctx.ip, userAgent: ctx.get('user-agent') });
     ctx.cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, expires: expiresAt, overwrite: true });
     ctx.status = 201;
-    ctx.body = { token, user: presentUser(user) };
+    ctx.body = { token, user: presentSelf(user) };
   });
+
+  // Invite links members make from the chat UI, mounted with sign-up.
+  const invites = inviteRoutes();
+  router.use(invites.routes(), invites.allowedMethods());
 
   return router;
 }

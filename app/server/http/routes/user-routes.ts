@@ -6,6 +6,7 @@ import { visiblePresence } from '../../realtime/presence-audience.ts';
 import { searchQuery } from '../../schemas/names.ts';
 import { validate } from '../../schemas/validate.ts';
 import { requirePrincipal, type AppCustom, type AppState } from '../context.ts';
+import { meRoutes } from './me-routes.ts';
 
 const directorySchema = z.object({
   query: searchQuery,
@@ -33,6 +34,10 @@ export function userRoutes() {
     const { user } = requirePrincipal(ctx);
     ctx.body = { presence: await visiblePresence(ctx.services.knex, user.id, await ctx.services.presence.online()) };
   });
+
+  // One's own account (name, avatar, password) and the avatar pictures, mounted with the directory.
+  const me = meRoutes();
+  router.use(me.routes(), me.allowedMethods());
 
   return router;
 }

@@ -72,6 +72,9 @@ export function createIncoming(state, { chats, people, receipts, typing, notific
       case 'presence':
         people.applyPresence(p);
         return;
+      case 'user:updated':
+        if (p.user) people.applyUserUpdate(p.user);
+        return;
       case 'chat:created':
       case 'chat:updated':
         if (p.chat) chats.adoptChat(p.chat);

@@ -20,6 +20,7 @@ import { createChatSettings } from './chat-settings.js';
 import { createUploads } from './uploads.js';
 import { createVoiceNotes } from './voice-notes.js';
 import { createMediaViewer } from './media-viewer.js';
+import { createProfile } from './profile.js';
 
 /** @typedef {import('../state.js').AppState} AppState */
 
@@ -74,6 +75,7 @@ export function createActions(state, deps) {
   });
   const voiceNotes = createVoiceNotes(state, { sendQueue });
   const viewer = createMediaViewer(state);
+  const profile = createProfile(state, { people });
   const session = createSession(state, {
     socket, people, chats, sendQueue, receipts, notifications,
     media: { clear: () => { nextExtra.clear(); uploads.clear(); voiceNotes.cancelVoice(); viewer.closeLightbox(); } },
@@ -123,6 +125,7 @@ export function createActions(state, deps) {
     sendWithFiles, unqueueSend: uploads.unqueueSend,
     startVoice: voiceNotes.startVoice, stopVoice: voiceNotes.stopVoice, retryVoice: voiceNotes.retryVoice, cancelVoice: voiceNotes.cancelVoice,
     openLightbox: viewer.openLightbox, closeLightbox: viewer.closeLightbox, stepLightbox: viewer.stepLightbox,
+    choosePassword: session.choosePassword, applyUserUpdate: people.applyUserUpdate, ...profile,
   };
 }
 

@@ -51,7 +51,47 @@ export function createPeople(state) {
     state.presence.value = { ...state.presence.value, [p.userId]: presenceOf(p) };
   }
 
-  return { loadDirectory, searchDirectory, loadPresence, applyPresence };
+  /**
+   * Someone's name, picture or status changed (a 'user:updated' event, or one's own profile save):
+   * every cache that shows them follows, so the chat list, members and bubbles change live.
+   * @param {import('../state.js').User & {status?: string}} user
+   */
+  function applyUserUpdate(user) {
+    if (!user || !user.id) return;
+    const known = state.users.value[user.id];
+    state.users.value = { ...state.users.value, [user.id]: { ...known, ...user } };
+    const me = state.me.value;
+    if (me && me.id === user.id) state.me.value = { ...me, ...user };
+    /** @type {Record<string, import('../state.js').Chat>} */
+    const chats = {};
+    let chatsChanged = false;
+    for (const chat of Object.values(state.chats.value)) {
+      if (!chat.members.some((m) => m.user.id === user.id)) {
+        chats[chat.id] = chat;
+        continue;
+      }
+      chatsChanged = true;
+      const members = chat.members.map((m) => (m.user.id === user.id ? { ...m, user: { ...m.user, ...user } } : m));
+      // A direct chat is named after the other person.
+      const renamed = chat.kind === 'direct' && (!me || user.id !== me.id);
+      chats[chat.id] = { ...chat, members, ...(renamed ? { name: user.name } : {}) };
+    }
+    if (chatsChanged) state.chats.value = chats;
+    /** @type {Record<string, import('../state.js').ChatMessages>} */
+    const messages = {};
+    let messagesChanged = false;
+    for (const [chatId, view] of Object.entries(state.messages.value)) {
+      if (!view.items.some((m) => m.sender && m.sender.id === user.id && m.sender.name !== user.name)) {
+        messages[chatId] = view;
+        continue;
+      }
+      messagesChanged = true;
+      messages[chatId] = { ...view, items: view.items.map((m) => (m.sender && m.sender.id === user.id ? { ...m, sender: { ...m.sender, name: user.name } } : m)) };
+    }
+    if (messagesChanged) state.messages.value = messages;
+  }
+
+  return { loadDirectory, searchDirectory, loadPresence, applyPresence, applyUserUpdate };
 }
 
 /** @typedef {ReturnType<typeof createPeople>} People */

@@ -83,10 +83,17 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
     }
   }
 
-  /** Loads what the first screen needs, then connects and reopens the chat in the URL. */
-  /** @param {User} user */
+  /**
+   * Loads what the first screen needs, then connects and reopens the chat in the URL. An account
+   * holding a one-time password sees only "Choose your password" (the server refuses the rest).
+   */
+  /** @param {User & {mustChangePassword?: boolean}} user */
   async function enter(user) {
     state.me.value = user;
+    if (user.mustChangePassword) {
+      state.authStatus.value = 'choose-password';
+      return;
+    }
     store.rememberUsers(state, [user]);
     const [{ chats: list }] = await Promise.all([api.chats(), people.loadDirectory(), people.loadPresence()]);
     batch(() => {
@@ -139,5 +146,15 @@ export function createSession(state, { socket, people, chats, sendQueue, receipt
     setUrl(null);
   }
 
-  return { boot, signIn, signOut, sessionEnded };
+  /**
+   * Replaces a one-time password, then enters the app as usual.
+   * @param {string} currentPassword @param {string} password
+   */
+  async function choosePassword(currentPassword, password) {
+    await api.changePassword(currentPassword, password);
+    const { user } = await api.me();
+    await enter(user);
+  }
+
+  return { boot, signIn, signOut, sessionEnded, choosePassword };
 }

@@ -6,12 +6,15 @@ import { Sidebar } from './Sidebar.js';
 import { ChatWindow } from './ChatWindow.js';
 import { Dialogs } from './Dialogs.js';
 import { ConnectionBanner, Toasts } from './Overlays.js';
+import { ChoosePassword } from './ChoosePassword.js';
+import { ProfilePanel } from './ProfilePanel.js';
 
 export function App() {
   const { state } = useApp();
   const status = state.authStatus.value;
   if (status === 'loading') return html`<div class="boot">Loading Chat-Flow…</div>`;
   if (status === 'signed-out') return html`<${SignIn} />`;
+  if (status === 'choose-password') return html`<${ChoosePassword} />`;
   return html`
     <${ErrorBoundary}>
       <div class=${'shell' + (state.activeChatId.value ? ' has-chat' : '')} data-testid="app-shell">
@@ -21,6 +24,7 @@ export function App() {
           <${ChatWindow} />
         </div>
         <${Dialogs} />
+        ${state.dialog.value === /** @type {any} */ ('profile') ? html`<${ProfilePanel} />` : null}
         <${Toasts} />
       </div>
     <//>`;

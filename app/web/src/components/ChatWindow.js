@@ -95,7 +95,7 @@ function MembersPanel({ chat }) {
   const [query, setQuery] = useState('');
   const memberIds = new Set(chat.members.map((m) => m.user.id));
   const candidates = Object.values(state.users.value)
-    .filter((u) => !memberIds.has(u.id) && u.name.toLowerCase().includes(query.trim().toLowerCase()))
+    .filter((u) => !memberIds.has(u.id) && u.status !== 'deactivated' && u.name.toLowerCase().includes(query.trim().toLowerCase()))
     .sort((a, b) => a.name.localeCompare(b.name))
     .slice(0, 30);
   const members = [...chat.members].sort((a, b) =>
@@ -133,6 +133,7 @@ function MembersPanel({ chat }) {
               online=${!!state.presence.value[m.user.id]?.online} />
             <span class="member-name">${m.user.name}${m.user.id === myId ? ' (you)' : ''}</span>
             ${m.role === 'owner' ? html`<span class="role-tag">owner</span>` : null}
+            ${m.user.status === 'deactivated' ? html`<span class="role-tag is-deactivated" data-testid="member-deactivated">deactivated</span>` : null}
             ${canManage && m.user.id !== myId ? html`
               <button class="link-btn danger" data-testid="remove-member" aria-label=${'Remove ' + m.user.name}
                 onClick=${() => actions.askConfirm({

@@ -46,7 +46,8 @@ function usePeople(query) {
   const myId = state.me.value ? state.me.value.id : '';
   const term = query.trim().toLowerCase();
   return Object.values(state.users.value)
-    .filter((u) => u.id !== myId && (u.name.toLowerCase().includes(term) || (u.email || '').toLowerCase().includes(term)))
+    // Deactivated people cannot be messaged or added: pickers leave them out.
+    .filter((u) => u.id !== myId && u.status !== 'deactivated' && (u.name.toLowerCase().includes(term) || (u.email || '').toLowerCase().includes(term)))
     .sort((a, b) => a.name.localeCompare(b.name))
     .slice(0, 50);
 }

@@ -19,13 +19,14 @@ export function Sidebar() {
   return html`
     <aside class="sidebar" aria-label="Chats">
       <header class="sidebar-head">
-        <div class="me" data-testid="current-user">
+        <button type="button" class="me me-button" data-testid="current-user" title="Your profile" aria-label=${'Your profile: ' + me.name}
+          onClick=${() => actions.openProfile()}>
           <${Avatar} id=${me.id} name=${me.name} url=${me.avatarUrl} size=${36} />
-          <div class="me-text">
-            <strong>${me.name}</strong>
+          <span class="me-text">
+            <strong data-testid="current-user-name">${me.name}</strong>
             <span class="muted small">${me.email}</span>
-          </div>
-        </div>
+          </span>
+        </button>
         <div class="head-actions">
           <${Bell} />
           ${me.role === 'admin' ? html`<a class="icon-btn" href="/admin" title="Admin console" aria-label="Admin console"
