@@ -6,7 +6,8 @@ import type { BenchContext, Curve } from './lib/context.ts';
 import { describeMachine, stopKafka, type Machine } from './lib/environment.ts';
 import { compareFigures, markdownTable, movementTable, tableRows, textTable, type Figure } from './lib/figures.ts';
 import { parseOptions, selected, type BenchOptions } from './lib/options.ts';
-import { runAcks } from './scenarios/acks.ts';
+import { senderSetup } from './lib/senders.ts';
+import { runAcks, SENDERS } from './scenarios/acks.ts';
 import { runFanout } from './scenarios/fanout.ts';
 import { runHistory } from './scenarios/history.ts';
 import { runMemory } from './scenarios/memory.ts';
@@ -61,10 +62,21 @@ async function main(): Promise<number> {
   };
   try {
     if (selected(options, 'fanout')) await scenario('fanout', () => runFanout(context));
-    if (selected(options, 'ack') || selected(options, 'throughput')) {
-      await scenario('ack/throughput', () => runAcks(context, { ack: selected(options, 'ack'), throughput: selected(options, 'throughput') }));
+    const ack = selected(options, 'ack');
+    const throughput = selected(options, 'throughput');
+    const persistence = selected(options, 'persistence');
+    if (ack || throughput || persistence) {
+      // One Chat-Flow process with 20 signed-in senders serves the ack, throughput and in-process log runs.
+      await scenario('ack/throughput/persistence', async () => {
+        const single = await senderSetup('single', SENDERS, options.workers);
+        try {
+          if (ack || throughput) await runAcks(context, single, { ack, throughput });
+          if (persistence) await runPersistence(context, single);
+        } finally {
+          await single.close();
+        }
+      });
     }
-    if (selected(options, 'persistence')) await scenario('persistence', () => runPersistence(context));
     if (selected(options, 'history') || selected(options, 'search')) {
       await scenario('history/search', () => runHistory(context, { history: selected(options, 'history'), search: selected(options, 'search') }));
     }

@@ -20,12 +20,12 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const DEFAULTS: BenchOptions = {
   only: null,
-  sockets: 1000,
-  rates: [50, 100, 200, 400, 800, 1600],
-  stepSeconds: 4,
-  messages: 10_000,
-  historyRows: 200_000,
-  idleSockets: 2000,
+  sockets: 400,
+  rates: [25, 50, 100, 200, 400, 800, 1600],
+  stepSeconds: 3,
+  messages: 5000,
+  historyRows: 100_000,
+  idleSockets: 1000,
   workers: 2,
   out: null,
   compare: null,

@@ -14,7 +14,9 @@ const DEVICES = 4;
 const GROUP = 5;
 const KNEE_P99_MS = 100;
 const KNEE_DELIVERED = 0.95;
-const DRAIN_MS = 1500;
+const DRAIN_MS = 1000;
+/** Past these a target is saturated: higher rates would only take time. */
+const GIVE_UP = { delivered: 0.8, p99Ms: 2000 };
 
 interface Shape {
   people: number;
@@ -91,7 +93,7 @@ async function sweep(context: BenchContext, targets: Target[]): Promise<Curve[]>
         };
         curves[t]!.points.push(point);
         context.log(`  ${target.name} @ ${rate} msg/s: ${(point.deliveredRatio * 100).toFixed(1)}% delivered, ${Math.round(point.deliveriesPerSecond)} deliveries/s, p50/p99 ${delivery.p50.toFixed(1)}/${delivery.p99.toFixed(1)} ms, ack p99 ${ack.p99.toFixed(1)} ms`);
-        if (point.deliveredRatio < 0.5 || point.deliveryP99 > 5000) stopped.add(t);
+        if (point.deliveredRatio < GIVE_UP.delivered || point.deliveryP99 > GIVE_UP.p99Ms) stopped.add(t);
       }
     }
   } finally {
@@ -136,6 +138,10 @@ async function measurePair(context: BenchContext, names: [string, string], peopl
   }
 }
 
+function sustained(curve: Curve): CurvePoint | null {
+  return curve.points.filter((p) => p.deliveredRatio >= KNEE_DELIVERED).at(-1) ?? null;
+}
+
 function compareAt(curve: Curve, rate: number): CurvePoint | undefined {
   return curve.points.find((p) => p.rate === rate);
 }
@@ -166,7 +172,9 @@ export async function runFanout(context: BenchContext): Promise<void> {
     const baselineLabel = label === 'one process' ? 'bare relay' : 'relay pair';
     const figures: Figure[] = [
       { id: `${id}.knee`, scenario, label: 'knee: highest offered rate with p99 <= 100 ms and >= 95% delivered', unit: 'msg/s', chatFlow: cfKnee?.rate ?? 0, baseline: relayKnee?.rate ?? 0,
-        baselineLabel, better: 'higher', target: { op: '>=', value: 0.7, of: 'ratio' }, note: `${size}; highest rate tried ${options.rates.at(-1)}` },
+        baselineLabel, better: 'higher', target: { op: '>=', value: 0.7, of: 'ratio' }, note: `${size}; tried up to ${cf.points.at(-1)?.rate ?? 0} and ${relay.points.at(-1)?.rate ?? 0} msg/s` },
+      // Latency-free companion of the knee: on a saturated shared machine p99 may never get under 100 ms.
+      { id: `${id}.sustained`, scenario, label: 'highest offered rate with >= 95% delivered', unit: 'msg/s', chatFlow: sustained(cf)?.rate ?? 0, baseline: sustained(relay)?.rate ?? 0, baselineLabel, better: 'higher' },
       { id: `${id}.deliveries`, scenario, label: 'deliveries/s at the knee', unit: '/s', chatFlow: cfKnee?.deliveriesPerSecond ?? 0, baseline: relayKnee?.deliveriesPerSecond ?? 0, baselineLabel, better: 'higher' },
     ];
     // The targets compare latency at half the relay's knee: the highest rate tried at or below it.
@@ -179,7 +187,7 @@ export async function runFanout(context: BenchContext): Promise<void> {
         ...(c && c.deliveredRatio < KNEE_DELIVERED ? { note: `${(c.deliveredRatio * 100).toFixed(0)}% delivered` } : {}) });
     lat('deliveryP50', 'delivery p50', 'delivery.p50');
     lat('deliveryP95', 'delivery p95', 'delivery.p95');
-    lat('deliveryP99', 'delivery p99 (half the relay knee)', 'delivery.p99', { op: '<=', value: 2, of: 'ratio' });
+    lat('deliveryP99', `delivery p99 (${relayKnee ? 'half the relay knee' : 'no relay knee: lowest rate'})`, 'delivery.p99', { op: '<=', value: 2, of: 'ratio' });
     lat('ackP50', 'ack p50', 'ack.p50');
     lat('ackP99', 'ack p99', 'ack.p99');
     context.figures.push(...figures);

@@ -13,8 +13,8 @@ import { login, seedMessages, seedSharedChats } from '../lib/seed.ts';
 import { spread, within } from '../lib/stats.ts';
 
 const PER_CHAT = 1000;
-const ROUNDS = 100;
-const SEARCH_ROUNDS = 30;
+const ROUNDS = 60;
+const SEARCH_ROUNDS = 20;
 const SYNC_PAGE = 500;
 const PAGE = 50;
 /** A mix of what people type: one word, two, a phrase, an exclusion, a rare word, a word being typed, a filter. */

@@ -5,12 +5,12 @@ import { metricsText, metricValue } from '../lib/chat-flow-process.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { freshDatabase, kafka } from '../lib/environment.ts';
 import { FULL } from '../lib/options.ts';
-import { senderSetup } from '../lib/senders.ts';
+import { SENDERS } from './acks.ts';
+import { senderSetup, type SenderSetup } from '../lib/senders.ts';
 import { createSink, insertRows, sinkRows, type SinkRow } from '../lib/sink.ts';
 import { until, within } from '../lib/stats.ts';
 import { withClient } from '../lib/seed.ts';
 
-const SENDERS = 20;
 const WINDOW = 25;
 const STATEMENT_ROWS = 500;
 const DEADLINE_MS = 600_000;
@@ -27,35 +27,31 @@ async function countRows(client: pg.Client, table: string): Promise<number> {
 }
 
 /** N messages sent over sockets until all N rows are committed; rows/s end to end, and the writer's batches from /metrics. */
-async function throughLog(context: BenchContext, name: string, messages: number, kafkaBrokers?: string): Promise<WriterRun> {
+async function throughLog(context: BenchContext, name: string, setup: SenderSetup, messages: number): Promise<WriterRun> {
   const perSocket = Math.ceil(messages / SENDERS);
   const total = perSocket * SENDERS;
-  const setup = await senderSetup('persist', SENDERS, context.options.workers,
-    kafkaBrokers ? { kafkaBrokers, kafkaTopic: `bench-persist-${randomBytes(4).toString('hex')}` } : {});
-  try {
-    return await withClient(setup.database.url, async (client) => {
-      const before = await metricsText(setup.server.url);
-      const t0 = performance.now();
-      const sending = setup.pool.closed(SENDERS, perSocket, WINDOW, 0, DEADLINE_MS);
-      const written = await until(async () => (await countRows(client, 'messages')) >= total, DEADLINE_MS, 100);
-      const seconds = (performance.now() - t0) / 1000;
-      await sending;
-      if (!written) throw new Error(`${name}: only ${await countRows(client, 'messages')}/${total} rows written within ${DEADLINE_MS} ms`);
-      const after = await metricsText(setup.server.url);
-      const delta = (metric: string) => metricValue(after, metric) - metricValue(before, metric);
-      const batches = delta('chatflow_writer_batch_records_count');
-      const run = {
-        rowsPerSecond: total / seconds,
-        batches,
-        meanBatchRecords: batches ? delta('chatflow_writer_batch_records_sum') / batches : 0,
-        meanBatchMs: batches ? (delta('chatflow_writer_batch_seconds_sum') / batches) * 1000 : 0,
-      };
-      context.log(`  ${name}: ${total} rows in ${seconds.toFixed(1)} s = ${Math.round(run.rowsPerSecond)} rows/s; ${batches} writer batches, mean ${run.meanBatchRecords.toFixed(0)} records, ${run.meanBatchMs.toFixed(1)} ms`);
-      return run;
-    });
-  } finally {
-    await setup.close();
-  }
+  return await withClient(setup.database.url, async (client) => {
+    // The setup may have carried other runs already: only this run's rows count.
+    const already = await countRows(client, 'messages');
+    const before = await metricsText(setup.server.url);
+    const t0 = performance.now();
+    const sending = setup.pool.closed(SENDERS, perSocket, WINDOW, 0, DEADLINE_MS);
+    const written = await until(async () => (await countRows(client, 'messages')) - already >= total, DEADLINE_MS, 100);
+    const seconds = (performance.now() - t0) / 1000;
+    await sending;
+    if (!written) throw new Error(`${name}: only ${(await countRows(client, 'messages')) - already}/${total} rows written within ${DEADLINE_MS} ms`);
+    const after = await metricsText(setup.server.url);
+    const delta = (metric: string) => metricValue(after, metric) - metricValue(before, metric);
+    const batches = delta('chatflow_writer_batch_records_count');
+    const run = {
+      rowsPerSecond: total / seconds,
+      batches,
+      meanBatchRecords: batches ? delta('chatflow_writer_batch_records_sum') / batches : 0,
+      meanBatchMs: batches ? (delta('chatflow_writer_batch_seconds_sum') / batches) * 1000 : 0,
+    };
+    context.log(`  ${name}: ${total} rows in ${seconds.toFixed(1)} s = ${Math.round(run.rowsPerSecond)} rows/s; ${batches} writer batches, mean ${run.meanBatchRecords.toFixed(0)} records, ${run.meanBatchMs.toFixed(1)} ms`);
+    return run;
+  });
 }
 
 /** The floor for a Kafka-fed writer: kafkajs produces the rows, an eachBatch consumer INSERTs them. */
@@ -106,13 +102,19 @@ async function kafkaSink(url: string, brokers: string, rows: SinkRow[]): Promise
  * Persistence: N messages through each message log (in-process, Kafka) into PostgreSQL, end to
  * end, against raw multi-row INSERTs of the same rows and a bare kafkajs-to-PostgreSQL sink.
  */
-export async function runPersistence(context: BenchContext): Promise<void> {
+export async function runPersistence(context: BenchContext, single: SenderSetup): Promise<void> {
   const n = context.options.messages;
   const size = n < FULL.messages ? `${n} messages (full size ${FULL.messages})` : `${n} messages`;
   context.log(`persistence: ${size} through each log`);
   const brokers = (await kafka()).brokers;
-  const inProcess = await throughLog(context, 'in-process log', n);
-  const viaKafka = await throughLog(context, 'Kafka log', n, brokers);
+  const inProcess = await throughLog(context, 'in-process log', single, n);
+  const kafkaSetup = await senderSetup('persist', SENDERS, context.options.workers, { kafkaBrokers: brokers, kafkaTopic: `bench-persist-${randomBytes(4).toString('hex')}` });
+  let viaKafka: WriterRun;
+  try {
+    viaKafka = await throughLog(context, 'Kafka log', kafkaSetup, n);
+  } finally {
+    await kafkaSetup.close();
+  }
 
   const { raw, sink } = await (async () => {
     const database = await freshDatabase('sink');
