@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { latencyChart } from './lib/chart.ts';
 import { repoRoot } from './lib/chat-flow-process.ts';
@@ -22,6 +23,8 @@ export interface BenchResult {
   date: string;
   durationSeconds: number;
   machine: Machine;
+  /** 1-minute load averages when the run started and ended: how busy the shared machine was. */
+  loadAverage?: { start: number; end: number };
   options: BenchOptions;
   figures: Figure[];
   curves: Curve[];
@@ -43,6 +46,7 @@ async function main(): Promise<number> {
   if (options.compare) return compare(options.compare, options.tolerance);
 
   const started = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
   const log = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
   const context: BenchContext = { options, figures: [], curves: [], log };
   const machine = await describeMachine();
@@ -87,7 +91,8 @@ async function main(): Promise<number> {
   }
 
   const date = new Date().toISOString().slice(0, 10);
-  const result: BenchResult = { date, durationSeconds: Math.round((performance.now() - started) / 1000), machine, options, figures: context.figures, curves: context.curves, errors };
+  const result: BenchResult = { date, durationSeconds: Math.round((performance.now() - started) / 1000), machine,
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! }, options, figures: context.figures, curves: context.curves, errors };
   const rows = tableRows(context.figures);
   console.log(`\n${textTable(rows)}\n`);
   for (const error of errors) console.log(`FAILED ${error.scenario}: ${error.message}`);
@@ -96,6 +101,7 @@ async function main(): Promise<number> {
   await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
   await writeFile(`${base}.md`, `${markdownTable(rows)}\n`);
   if (context.curves.length > 0) await writeFile(`${base}.svg`, `${latencyChart(context.curves, `Fan-out: delivery p99 against offered rate (${date})`)}\n`);
+  console.log(`load average ${loadAtStart.toFixed(1)} at the start, ${result.loadAverage!.end.toFixed(1)} at the end (${machine.cpus} cpus)`);
   console.log(`total ${result.durationSeconds} s; wrote ${base}.json, .md${context.curves.length > 0 ? ', .svg' : ''}`);
   return errors.length === 0 ? 0 : 1;
 }

@@ -25,7 +25,7 @@ export const DEFAULTS: BenchOptions = {
   stepSeconds: 3,
   messages: 5000,
   historyRows: 100_000,
-  idleSockets: 1000,
+  idleSockets: 3000,
   workers: 2,
   out: null,
   compare: null,
