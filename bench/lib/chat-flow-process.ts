@@ -88,7 +88,7 @@ export class ChatFlowProcess {
         HOME: process.env.HOME ?? '',
         ...env,
         // Lets the memory scenario ask the server for a full GC (SIGUSR2) without exposing anything.
-        NODE_OPTIONS: `--import=${GC_PRELOAD}`,
+        NODE_OPTIONS: [env.NODE_OPTIONS, `--import=${GC_PRELOAD}`].filter(Boolean).join(' '),
         PORT: String(this.port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
