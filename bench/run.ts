@@ -1,98 +1,109 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startChatFlow } from '../app/server/chat-flow.ts';
-import { loadConfig } from '../app/server/config.ts';
-import { createLogger } from '../app/server/logger.ts';
-import { startBaselineServer } from './baseline-server.ts';
-import { runScenario, type RunResult, type Scenario } from './load-run.ts';
-import { runSearchScenario, type SearchResult } from './search-run.ts';
+import { latencyChart } from './lib/chart.ts';
+import { repoRoot } from './lib/chat-flow-process.ts';
+import type { BenchContext, Curve } from './lib/context.ts';
+import { describeMachine, stopKafka, type Machine } from './lib/environment.ts';
+import { compareFigures, markdownTable, movementTable, tableRows, textTable, type Figure } from './lib/figures.ts';
+import { parseOptions, selected, type BenchOptions } from './lib/options.ts';
+import { senderSetup } from './lib/senders.ts';
+import { runAcks, SENDERS } from './scenarios/acks.ts';
+import { runFanout } from './scenarios/fanout.ts';
+import { runHistory } from './scenarios/history.ts';
+import { runMemory } from './scenarios/memory.ts';
+import { runPersistence } from './scenarios/persistence.ts';
+import { runStartup } from './scenarios/startup.ts';
 
-// `npm run bench`: Chat-Flow's message path against bare Socket.IO measured in the same run, so
-// the ratios hold on a shared, noisy machine. DATABASE_URL selects an external PostgreSQL;
-// otherwise the embedded one is used, as `npm start` does. `npm run bench -- search` runs only search.
-const ONLY_SEARCH = process.argv.includes('search');
-const SCENARIOS: Scenario[] = [
-  { name: 'conversation: 10 people, 1 message in flight each', senders: 10, perSender: 100, window: 1, pauseMs: 20 },
-  { name: 'burst: 20 senders, 25 in flight each', senders: 20, perSender: 500, window: 25, pauseMs: 0 },
-];
+// `npm run bench`: Chat-Flow against baselines measured in the same run (a bare Socket.IO relay,
+// the same SQL through pg, a bare kafkajs sink, a bare http server), so the ratios hold on a shared,
+// noisy machine. Flags: see docs/benchmarks.md. `npm run bench -- --compare A.json B.json` diffs two runs.
 
-async function main() {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'chatflow-bench-'));
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    CHATFLOW_DATA_DIR: dataDir,
-    CHATFLOW_ADMIN_EMAIL: 'bench@example.test',
-    CHATFLOW_ADMIN_PASSWORD: 'bench-password',
-    CHATFLOW_MESSAGE_RATE: '1000000',
-    CHATFLOW_MESSAGE_BURST: '1000000',
-    CHATFLOW_SOCKET_EVENT_RATE: '1000000',
-    CHATFLOW_SOCKET_CONCURRENCY: '1000',
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  });
-  const chatFlow = await startChatFlow(config, createLogger(config.logLevel));
-  const baseline = await startBaselineServer();
-  const url = `http://127.0.0.1:${chatFlow.port}`;
-  const post = async (route: string, body: unknown, token?: string) => {
-    const response = await fetch(`${url}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    return (await response.json()) as { token: string; user: { id: string }; chat: { id: string } };
+export interface BenchResult {
+  date: string;
+  durationSeconds: number;
+  machine: Machine;
+  /** 1-minute load averages when the run started and ended: how busy the shared machine was. */
+  loadAverage?: { start: number; end: number };
+  options: BenchOptions;
+  figures: Figure[];
+  curves: Curve[];
+  errors: { scenario: string; message: string }[];
+}
+
+async function compare(files: [string, string], tolerance: number): Promise<number> {
+  const [a, b] = await Promise.all(files.map(async (file) => JSON.parse(await readFile(file, 'utf8')) as BenchResult));
+  const movements = compareFigures(a!.figures, b!.figures, tolerance);
+  console.log(`ratios of ${files[0]} (before) and ${files[1]} (after); moves under ${Math.round(tolerance * 100)}% count as the same\n`);
+  console.log(movementTable(movements));
+  const worse = movements.filter((m) => m.verdict === 'worse');
+  console.log(worse.length === 0 ? '\nno ratio moved the wrong way' : `\n${worse.length} ratio(s) moved the wrong way: ${worse.map((m) => m.id).join(', ')}`);
+  return worse.length === 0 ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.compare) return compare(options.compare, options.tolerance);
+
+  const started = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
+  const log = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
+  const context: BenchContext = { options, figures: [], curves: [], log };
+  const machine = await describeMachine();
+  log(`machine: ${machine.cpus} cpus, ${machine.memoryGiB} GiB, node ${machine.node}, PostgreSQL ${machine.postgres}`);
+  const errors: BenchResult['errors'] = [];
+  const scenario = async (name: string, run: () => Promise<void>) => {
+    const at = performance.now();
+    try {
+      await run();
+    } catch (error) {
+      // One failed scenario is reported, and the others still run.
+      const message = error instanceof Error ? error.message : String(error);
+      errors.push({ scenario: name, message });
+      log(`${name} FAILED: ${message}`);
+    }
+    log(`${name} took ${((performance.now() - at) / 1000).toFixed(0)} s`);
   };
   try {
-    const admin = await post('/api/auth/login', { email: 'bench@example.test', password: 'bench-password' });
-    const maxSenders = Math.max(...SCENARIOS.map((s) => s.senders));
-    const tokens: string[] = [];
-    const ids: string[] = [];
-    for (let i = 0; i < maxSenders; i++) {
-      const email = `bench${i}@example.test`;
-      const created = await post('/api/admin/users', { email, name: `Bench ${i}`, password: 'bench-password' }, admin.token);
-      ids.push(created.user.id);
-      tokens.push((await post('/api/auth/login', { email, password: 'bench-password' })).token);
+    if (selected(options, 'fanout')) await scenario('fanout', () => runFanout(context));
+    const ack = selected(options, 'ack');
+    const throughput = selected(options, 'throughput');
+    const persistence = selected(options, 'persistence');
+    if (ack || throughput || persistence) {
+      // One Chat-Flow process with 20 signed-in senders serves the ack, throughput and in-process log runs.
+      await scenario('ack/throughput/persistence', async () => {
+        const single = await senderSetup('single', SENDERS, options.workers);
+        try {
+          if (ack || throughput) await runAcks(context, single, { ack, throughput });
+          if (persistence) await runPersistence(context, single);
+        } finally {
+          await single.close();
+        }
+      });
     }
-    const rows: { scenario: string; chatFlow: RunResult; baseline: RunResult }[] = [];
-    for (const scenario of ONLY_SEARCH ? [] : SCENARIOS) {
-      const group = await post('/api/chats/groups', { name: scenario.name, memberIds: ids.slice(1, scenario.senders) }, tokens[0]);
-      const base = await runScenario(baseline.url, Array.from({ length: scenario.senders }, () => undefined), 'room', scenario);
-      const measured = await runScenario(url, tokens, group.chat.id, scenario);
-      rows.push({ scenario: scenario.name, chatFlow: measured, baseline: base });
+    if (selected(options, 'history') || selected(options, 'search')) {
+      await scenario('history/search', () => runHistory(context, { history: selected(options, 'history'), search: selected(options, 'search') }));
     }
-    report(rows);
-    reportSearch(await runSearchScenario(url, chatFlow.services.knex, tokens, ids));
+    if (selected(options, 'memory')) await scenario('memory', () => runMemory(context));
+    if (selected(options, 'startup')) await scenario('startup', () => runStartup(context));
   } finally {
-    await baseline.close();
-    await chatFlow.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await stopKafka();
   }
+
+  const date = new Date().toISOString().slice(0, 10);
+  const result: BenchResult = { date, durationSeconds: Math.round((performance.now() - started) / 1000), machine,
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! }, options, figures: context.figures, curves: context.curves, errors };
+  const rows = tableRows(context.figures);
+  console.log(`\n${textTable(rows)}\n`);
+  for (const error of errors) console.log(`FAILED ${error.scenario}: ${error.message}`);
+  const base = options.out ?? path.join(repoRoot, 'bench', 'results', date);
+  await mkdir(path.dirname(base), { recursive: true });
+  await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(`${base}.md`, `${markdownTable(rows)}\n`);
+  if (context.curves.length > 0) await writeFile(`${base}.svg`, `${latencyChart(context.curves, `Fan-out: delivery p99 against offered rate (${date})`)}\n`);
+  console.log(`load average ${loadAtStart.toFixed(1)} at the start, ${result.loadAverage!.end.toFixed(1)} at the end (${machine.cpus} cpus)`);
+  console.log(`total ${result.durationSeconds} s; wrote ${base}.json, .md${context.curves.length > 0 ? ', .svg' : ''}`);
+  return errors.length === 0 ? 0 : 1;
 }
 
-function report(rows: { scenario: string; chatFlow: RunResult; baseline: RunResult }[]) {
-  const ms = (v: number) => `${v.toFixed(1)} ms`;
-  const ratio = (a: number, b: number) => `${(a / Math.max(b, 0.001)).toFixed(2)}x`;
-  for (const { scenario, chatFlow: c, baseline: b } of rows) {
-    console.log(`\n${scenario} (${c.messages} messages, each delivered to every other member)`);
-    console.table({
-      'throughput (msg/s)': { 'chat-flow': Math.round(c.perSecond), 'bare socket.io': Math.round(b.perSecond), ratio: ratio(c.perSecond, b.perSecond) },
-      'ack p50': { 'chat-flow': ms(c.ackP50), 'bare socket.io': ms(b.ackP50), ratio: ratio(c.ackP50, b.ackP50) },
-      'ack p99': { 'chat-flow': ms(c.ackP99), 'bare socket.io': ms(b.ackP99), ratio: ratio(c.ackP99, b.ackP99) },
-      'delivery p50': { 'chat-flow': ms(c.deliveryP50), 'bare socket.io': ms(b.deliveryP50), ratio: ratio(c.deliveryP50, b.deliveryP50) },
-      'delivery p99': { 'chat-flow': ms(c.deliveryP99), 'bare socket.io': ms(b.deliveryP99), ratio: ratio(c.deliveryP99, b.deliveryP99) },
-    });
-  }
-  console.log('\nRatios are Chat-Flow / bare Socket.IO from this run: durable, ordered delivery costs that much over a plain relay.');
-}
-
-function reportSearch(result: SearchResult) {
-  const ms = (v: number) => `${v.toFixed(1)} ms`;
-  console.log(`\nsearch: 10,000 messages over 50 chats, ${result.searches} searches (words, phrase, exclusion, prefix, in one chat)`);
-  console.table({
-    'search p50': { 'GET /api/search': ms(result.apiP50), 'same SQL via pg': ms(result.sqlP50), ratio: `${(result.apiP50 / Math.max(result.sqlP50, 0.001)).toFixed(2)}x` },
-    'search p99': { 'GET /api/search': ms(result.apiP99), 'same SQL via pg': ms(result.sqlP99), ratio: `${(result.apiP99 / Math.max(result.sqlP99, 0.001)).toFixed(2)}x` },
-  });
-}
-
-await main();
+process.exitCode = await main();
