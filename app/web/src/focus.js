@@ -1,5 +1,5 @@
 // Dialogs and popovers give focus back to what had it when they opened.
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 
 /** Remembers the focused element while `open`, and focuses it again when it closes. @param {boolean} open */
 export function useFocusReturn(open) {
@@ -37,4 +37,23 @@ export function useEscape(open, onEscape) {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [open]);
+}
+
+/**
+ * A press outside the returned element's box closes a popover while it is open.
+ * @param {boolean} open @param {() => void} onOutside
+ * @returns {import('preact').RefObject<HTMLDivElement>}
+ */
+export function useClickOutside(open, onOutside) {
+  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
+  const handler = useRef(onOutside);
+  handler.current = onOutside;
+  useEffect(() => {
+    if (!open) return undefined;
+    /** @param {MouseEvent} e */
+    const outside = (e) => { if (ref.current && !ref.current.contains(/** @type {Node} */ (e.target))) handler.current(); };
+    document.addEventListener('mousedown', outside);
+    return () => document.removeEventListener('mousedown', outside);
+  }, [open]);
+  return ref;
 }

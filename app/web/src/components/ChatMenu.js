@@ -1,23 +1,16 @@
 // The open chat's own settings and tools in its header: search in this chat, mute, archive.
 import { html } from 'htm/preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useApp } from './context.js';
 import { SearchIcon } from './icons.js';
 import { MoreIcon, BellOffIcon, ArchiveIcon } from './action-icons.js';
-import { useEscape, useFocusReturn } from '../focus.js';
+import { useClickOutside, useEscape, useFocusReturn } from '../focus.js';
 
 /** @param {{chat: import('../state.js').Chat}} p */
 export function ChatMenu({ chat }) {
   const { actions } = useApp();
   const [open, setOpen] = useState(false);
-  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
-  useEffect(() => {
-    if (!open) return undefined;
-    /** @param {MouseEvent} e */
-    const outside = (e) => { if (ref.current && !ref.current.contains(/** @type {Node} */ (e.target))) setOpen(false); };
-    document.addEventListener('mousedown', outside);
-    return () => document.removeEventListener('mousedown', outside);
-  }, [open]);
+  const ref = useClickOutside(open, () => setOpen(false));
   useFocusReturn(open);
   useEscape(open, () => setOpen(false));
   /** @param {() => void} fn */

@@ -4,21 +4,14 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { icon } from './icons.js';
 import { searchEmoji } from '../emoji.js';
-import { useFocusReturn } from '../focus.js';
+import { useClickOutside, useFocusReturn } from '../focus.js';
 
 const SmileIcon = icon('M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01');
 
 /** @param {{onPick: (emoji: string) => void}} p */
 export function EmojiButton({ onPick }) {
   const [open, setOpen] = useState(false);
-  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
-  useEffect(() => {
-    if (!open) return undefined;
-    /** @param {MouseEvent} e */
-    const outside = (e) => { if (ref.current && !ref.current.contains(/** @type {Node} */ (e.target))) setOpen(false); };
-    document.addEventListener('mousedown', outside);
-    return () => document.removeEventListener('mousedown', outside);
-  }, [open]);
+  const ref = useClickOutside(open, () => setOpen(false));
   return html`<div class="emoji-slot" ref=${ref}>
     <button type="button" class=${'icon-btn' + (open ? ' is-active' : '')} data-testid="emoji-button" aria-label="Insert emoji" title="Insert emoji"
       aria-expanded=${open} aria-haspopup="dialog" onClick=${() => setOpen(!open)}><${SmileIcon} /></button>

@@ -1,7 +1,8 @@
 // Reactions: the chips under a bubble (count, mine highlighted, who reacted on hover, click
 // toggles) and the picker of common emoji with a filter by name.
 import { html } from 'htm/preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { useClickOutside } from '../focus.js';
 
 /** Common emoji with the words the filter matches. */
 const EMOJI = /** @type {const} */ ([
@@ -43,16 +44,12 @@ export function ReactionChips({ reactions, nameOf, disabled = false, onToggle })
 /** @param {{onPick: (emoji: string) => void, onClose: () => void}} p */
 export function ReactionPicker({ onPick, onClose }) {
   const [filter, setFilter] = useState('');
-  const ref = useRef(/** @type {HTMLDivElement|null} */ (null));
+  const ref = useClickOutside(true, onClose);
   const term = filter.trim().toLowerCase();
   const shown = EMOJI.filter(([e, words]) => !term || words.includes(term) || e === term);
   useEffect(() => {
     const input = ref.current && ref.current.querySelector('input');
     if (input) input.focus();
-    /** @param {MouseEvent} e */
-    const outside = (e) => { if (ref.current && !ref.current.contains(/** @type {Node} */ (e.target))) onClose(); };
-    document.addEventListener('mousedown', outside);
-    return () => document.removeEventListener('mousedown', outside);
   }, []);
   return html`<div class="reaction-picker" role="dialog" aria-label="Pick a reaction" data-testid="reaction-picker" ref=${ref}
     onKeyDown=${(/** @type {KeyboardEvent} */ e) => {
