@@ -23,27 +23,34 @@ export interface BatchingOptions<T> {
  * of that batch is rejected with the error.
  */
 export class BatchingQueue<T, R> {
-  private waiting: Waiting<T, R>[] = [];
+  /** Waiting items by key, each in push order; keys in the order they started waiting. */
+  private waiting = new Map<string, Waiting<T, R>[]>();
+  private waitingCount = 0;
   private running = new Set<Promise<void>>();
   private scheduled = false;
   private inFlight = 0;
   /** Keys of the batches in flight. */
   private busy = new Set<string>();
   private readonly maxInFlight: number;
-  private readonly keyOf: ((item: T) => string) | undefined;
+  private readonly keyOf: (item: T) => string;
 
   constructor(
     private readonly maxBatch: number,
     private readonly process: (items: T[]) => Promise<Settled<R>[]>,
     options: BatchingOptions<T> = {},
   ) {
-    this.keyOf = options.keyOf;
-    this.maxInFlight = this.keyOf ? Math.max(1, options.maxInFlight ?? 1) : 1;
+    // Without keys every item shares one: one batch at a time, in push order.
+    this.keyOf = options.keyOf ?? (() => '');
+    this.maxInFlight = options.keyOf ? Math.max(1, options.maxInFlight ?? 1) : 1;
   }
 
   push(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ item, resolve, reject });
+      const key = this.keyOf(item);
+      const queue = this.waiting.get(key);
+      if (queue) queue.push({ item, resolve, reject });
+      else this.waiting.set(key, [{ item, resolve, reject }]);
+      this.waitingCount += 1;
       if (this.scheduled) return;
       this.scheduled = true;
       // Let the current tick's pushes join the batch.
@@ -56,7 +63,7 @@ export class BatchingQueue<T, R> {
 
   /** Items pushed and not yet settled (waiting or in a batch in flight). */
   get pending(): number {
-    return this.waiting.length + this.inFlight;
+    return this.waitingCount + this.inFlight;
   }
 
   /** Resolves once everything pushed so far has been processed. */
@@ -70,8 +77,8 @@ export class BatchingQueue<T, R> {
   private startBatches(): void {
     while (this.running.size < this.maxInFlight) {
       const batch = this.take();
-      if (batch.length === 0) return;
-      const run = this.run(batch).finally(() => {
+      if (batch.items.length === 0) return;
+      const run = this.run(batch.keys, batch.items).finally(() => {
         this.running.delete(run);
         this.startBatches();
       });
@@ -79,27 +86,22 @@ export class BatchingQueue<T, R> {
     }
   }
 
-  /** The next batch, in push order: items of a busy key, and every later item of that key, wait. */
-  private take(): Waiting<T, R>[] {
-    if (!this.keyOf) return this.waiting.splice(0, this.maxBatch);
-    const batch: Waiting<T, R>[] = [];
-    const rest: Waiting<T, R>[] = [];
-    const held = new Set(this.busy);
-    for (const waiting of this.waiting) {
-      const key = this.keyOf(waiting.item);
-      if (batch.length < this.maxBatch && !held.has(key)) batch.push(waiting);
-      else {
-        rest.push(waiting);
-        held.add(key);
-      }
+  /** The next batch: the oldest waiting items of keys with no batch in flight, each key's in order. */
+  private take(): { keys: string[]; items: Waiting<T, R>[] } {
+    const keys: string[] = [];
+    const items: Waiting<T, R>[] = [];
+    for (const [key, queue] of this.waiting) {
+      if (items.length >= this.maxBatch) break;
+      if (this.busy.has(key)) continue;
+      items.push(...queue.splice(0, this.maxBatch - items.length));
+      keys.push(key);
+      if (queue.length === 0) this.waiting.delete(key);
     }
-    this.waiting = rest;
-    return batch;
+    this.waitingCount -= items.length;
+    return { keys, items };
   }
 
-  private async run(batch: Waiting<T, R>[]): Promise<void> {
-    const keyOf = this.keyOf;
-    const keys = keyOf ? new Set(batch.map((w) => keyOf(w.item))) : new Set<string>();
+  private async run(keys: string[], batch: Waiting<T, R>[]): Promise<void> {
     for (const key of keys) this.busy.add(key);
     this.inFlight += batch.length;
     try {
