@@ -19,6 +19,10 @@ COPY app ./app
 COPY admin ./admin
 COPY migrations ./migrations
 COPY docs ./docs
+COPY tsconfig.json ./
+COPY scripts ./scripts
+# Compiled once here: the container starts plain JavaScript.
+RUN node scripts/build-server.mjs
 
 RUN useradd --system --uid 10001 --home /app chatflow \
  && mkdir -p /data && chown chatflow /data
@@ -29,4 +33,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 
-CMD ["node", "--import", "tsx", "app/server/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/app/server/main.js"]

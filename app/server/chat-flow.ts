@@ -8,7 +8,6 @@ import { adminInviteRoutes } from '../../admin/api/admin-invite-routes.ts';
 import { adminSettingsRoutes } from '../../admin/api/admin-settings-routes.ts';
 import { adminStatsRoutes } from '../../admin/api/admin-stats-routes.ts';
 import { adminUserRoutes } from '../../admin/api/admin-user-routes.ts';
-import { ClerkVerifier } from './auth/clerk-verifier.ts';
 import { Identity } from './auth/identity.ts';
 import { resolveInstallationSecret } from './auth/installation-secret.ts';
 import { SessionTokens } from './auth/session-tokens.ts';
@@ -49,7 +48,6 @@ import { MemoryPresence } from './realtime/memory-presence.ts';
 import { PresenceAnnouncer } from './realtime/presence-audience.ts';
 import type { PresenceStore } from './realtime/presence-store.ts';
 import { RealtimeBus } from './realtime/realtime-bus.ts';
-import { RedisFanout } from './realtime/redis-fanout.ts';
 import { RedisPresence } from './realtime/redis-presence.ts';
 import { attachRealtime, createSocketServer } from './realtime/socket-server.ts';
 import type { Services } from './services.ts';
@@ -118,7 +116,8 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
   // Before anything is opened or created: a busy port leaves no data directory behind.
   await assertPortsFree(config);
   // Redis first: a wrong REDIS_URL stops the start before anything else is opened.
-  const redis = config.redisUrl ? await RedisFanout.connect(config.redisUrl, logger) : undefined;
+  // Redis, Kafka and Clerk clients are loaded only when configured: a plain start never imports them.
+  const redis = config.redisUrl ? await (await import('./realtime/redis-fanout.ts')).RedisFanout.connect(config.redisUrl, logger) : undefined;
   const database = await openDatabase(config, logger).catch(async (error: unknown) => {
     await redis?.close();
     throw error;
@@ -161,13 +160,13 @@ export async function startChatFlow(config: Config, logger: Logger): Promise<Run
     metrics,
     identity: new Identity(knex, {
       tokens: new SessionTokens(secret),
-      clerk: config.clerk ? new ClerkVerifier(config.clerk) : undefined,
+      clerk: config.clerk ? new (await import('./auth/clerk-verifier.ts')).ClerkVerifier(config.clerk) : undefined,
       sessionDays: async () => (await settings.get()).sessionDays ?? config.sessionDays,
       limits,
       logger,
       builtInAccounts: async () => (await settings.get()).builtInAccounts,
     }),
-    log: validatedLog(createMessageLog(config, writer, logger, metrics)),
+    log: validatedLog(await createMessageLog(config, writer, logger, metrics)),
     watermarks: new WatermarkBuffer(knex, bus, logger),
     presence,
     redis,

@@ -42,8 +42,18 @@ async function assertPort3000Free(): Promise<void> {
   });
 }
 
+/** What `npm start` runs first: compiles dist/ when a source is newer, so the test never runs old code. */
+async function compileIfStale(): Promise<void> {
+  const child = spawn(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`compiling the server failed:\n${stderr}`);
+}
+
+/** The compiled entry, as `npm start` runs it after compileIfStale. */
 function startEntry(dataDir: string): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/server/main.ts'], {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/app/server/main.js'], {
     cwd: repoRoot,
     env: environmentWithoutChatFlow(dataDir),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,6 +106,7 @@ describe('first start with no configuration', () => {
 
   beforeAll(async () => {
     await assertPort3000Free();
+    await compileIfStale();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'chatflow-startup-'));
   });
 

@@ -22,7 +22,7 @@ export function splitMentions(mentions: string[] | undefined, actor: ActorFacts,
   return { mentions: [...new Set(list.filter((m) => m !== 'all' && m !== 'here'))], mentionAll: mentionAll as 'all' | 'here' | null };
 }
 
-async function requireMessage(services: Services, user: User, messageId: string): Promise<MessageContext> {
+async function requireMessage(services: Services, user: Pick<User, 'id' | 'role'>, messageId: string): Promise<MessageContext> {
   const context = await loadMessageContext(services.knex, messageId, user);
   // A message in a chat one is not in answers exactly like one that does not exist.
   if (!context || !context.actor.membership) throw notFound('Message');
@@ -30,7 +30,7 @@ async function requireMessage(services: Services, user: User, messageId: string)
 }
 
 /** Appends an entry that acts on a message; entry ids are random, and replaying the record keeps its id. */
-async function appendAction(services: Services, user: User, context: MessageContext, action: Action) {
+async function appendAction(services: Services, user: Pick<User, 'id' | 'role'>, context: MessageContext, action: Action) {
   return services.log.append({ ...action, id: randomUUID(), chatId: context.chatId, actorId: user.id, acceptedAt: new Date().toISOString() } as LogRecord);
 }
 
@@ -44,7 +44,7 @@ async function loadRecord(services: Services, messageId: string): Promise<Messag
  * The author changes a message's text. With the in-process log the answer is the stored message;
  * with Kafka the writer has not run yet, so it is the message as the edit will leave it.
  */
-export async function editMessage(services: Services, user: User, input: EditMessageInput): Promise<PresentedMessage> {
+export async function editMessage(services: Services, user: Pick<User, 'id' | 'role'>, input: EditMessageInput): Promise<PresentedMessage> {
   const context = await requireMessage(services, user, input.messageId);
   const { editWindowMinutes } = await services.settings.get();
   authorize(canEdit(context.actor, context.chat, context.message, editWindowMinutes, new Date()));
@@ -58,7 +58,7 @@ export async function editMessage(services: Services, user: User, input: EditMes
 }
 
 /** The author, a group owner or an admin takes a message back; its content is removed by the writer. */
-export async function deleteMessage(services: Services, user: User, messageId: string): Promise<void> {
+export async function deleteMessage(services: Services, user: Pick<User, 'id' | 'role'>, messageId: string): Promise<void> {
   const context = await requireMessage(services, user, messageId);
   const { editWindowMinutes } = await services.settings.get();
   authorize(canDelete(context.actor, context.chat, context.message, editWindowMinutes, new Date()));
@@ -67,7 +67,7 @@ export async function deleteMessage(services: Services, user: User, messageId: s
 }
 
 /** Any member adds or removes an emoji reaction; doing it twice changes nothing. */
-export async function setReaction(services: Services, user: User, messageId: string, emoji: string, add: boolean): Promise<void> {
+export async function setReaction(services: Services, user: Pick<User, 'id' | 'role'>, messageId: string, emoji: string, add: boolean): Promise<void> {
   const context = await requireMessage(services, user, messageId);
   authorize(canReact(context.actor, context.chat, context.message));
   await appendAction(services, user, context, { type: add ? 'reaction.added' : 'reaction.removed', messageId: context.messageId, emoji });

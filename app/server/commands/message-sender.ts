@@ -13,7 +13,7 @@ import { splitMentions } from './message-actions.ts';
  * Mentions name member ids (the writer keeps only members); replies and @all cost a lookup here,
  * a plain message none.
  */
-export async function sendMessage(services: Services, sender: User, input: SendMessageInput) {
+export async function sendMessage(services: Services, sender: Pick<User, 'id' | 'role'>, input: SendMessageInput) {
   await services.limits.consume('send', sender.id);
   const attachmentIds = input.attachmentIds ?? [];
   const replyToId = input.replyToId ?? null;
@@ -43,7 +43,7 @@ export async function sendMessage(services: Services, sender: User, input: SendM
   return { clientId: input.clientId, id, ...(seq !== undefined ? { seq } : {}) };
 }
 
-async function chatFactsFor(services: Services, chatId: string, user: User) {
+async function chatFactsFor(services: Services, chatId: string, user: Pick<User, 'id' | 'role'>) {
   const row = (await services.knex('chatMembers as m').join('chats as c', 'c.id', 'm.chatId').where({ 'm.chatId': chatId, 'm.userId': user.id })
     .first('m.role', 'c.kind', 'c.archivedAt')) as { role: MemberRole; kind: 'direct' | 'group'; archivedAt: Date | null } | undefined;
   if (!row) throw notFound('Chat');

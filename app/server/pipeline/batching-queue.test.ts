@@ -33,4 +33,33 @@ describe('BatchingQueue', () => {
     await expect(queue.push('after')).resolves.toBe('after');
     await queue.drained();
   });
+
+  it('overlaps batches of other keys only: a key has one batch in flight and keeps its order', async () => {
+    const batches: string[][] = [];
+    const gates: (() => void)[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const queue = new BatchingQueue<string, string>(10, async (items) => {
+      batches.push(items);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      inFlight -= 1;
+      return items.map((item) => ({ ok: true, value: item }));
+    }, { maxInFlight: 2, keyOf: (item) => item[0]! });
+    const a1 = queue.push('a1');
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = ['a2', 'b1', 'a3', 'b2', 'c1'].map((item) => queue.push(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    // a1 holds key a: the second batch takes b and c only, in push order.
+    expect(batches).toEqual([['a1'], ['b1', 'b2', 'c1']]);
+    gates.shift()!();
+    await a1;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches[2]).toEqual(['a2', 'a3']);
+    while (gates.length > 0) gates.shift()!();
+    expect(await Promise.all(later)).toEqual(['a2', 'b1', 'a3', 'b2', 'c1']);
+    expect(most).toBe(2);
+    await queue.drained();
+  });
 });

@@ -6,9 +6,12 @@ import type { LogRecord } from './log-record.ts';
 import type { AppendResult, MessageLog } from './message-log.ts';
 import type { MessageWriter } from './message-writer.ts';
 
+// Batches of different chats commit side by side; a chat has one batch in flight, so its order holds.
+const BATCHES_IN_FLIGHT = 3;
+
 /**
- * The embedded log: a queue drained by one writer loop. Memory is not durable, so append()
- * resolves only after the writer has committed the record.
+ * The embedded log: a queue drained by the writer, one batch per chat at a time. Memory is not
+ * durable, so append() resolves only after the writer has committed the record.
  */
 export class InProcessLog implements MessageLog {
   private readonly queue: BatchingQueue<LogRecord, AppendResult>;
@@ -27,7 +30,7 @@ export class InProcessLog implements MessageLog {
         logger.error({ err: error, size: records.length }, 'message batch failed; senders will retry');
         throw new AppError(503, 'unavailable', 'The message could not be saved; try again.');
       }
-    });
+    }, { maxInFlight: BATCHES_IN_FLIGHT, keyOf: (record) => record.chatId });
   }
 
   append(record: LogRecord): Promise<AppendResult> {

@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics.ts';
 import { presentMessage, type PresentedAttachment } from '../presenters/message.ts';
 import { attachmentsByMessage } from '../queries/message-attachments.ts';
 import type { RealtimeBus } from '../realtime/realtime-bus.ts';
+import { derivesReceiptsRoom } from '../realtime/rooms.ts';
 import type { SettingsService } from '../settings/settings-service.ts';
 import { lockBatchAttachments } from './attachment-claims.ts';
 import type { LogRecord, MessageCreatedRecord, WriteOutcome } from './log-record.ts';
@@ -133,7 +134,9 @@ export class MessageWriter {
       if (batch.isMember(record.chatId, record.actorId)) ownReceipts.set(`${record.chatId}:${record.actorId}`, entry);
     }
     for (const { record, seq } of ownReceipts.values()) {
-      this.bus.toChat(record.chatId, 'receipt', { chatId: record.chatId, userId: record.actorId, deliveredSeq: seq, readSeq: seq });
+      // A new message says the same (its sender has read up to its seq) to sockets that derive it.
+      const derivable = record.type === 'message.created' ? [derivesReceiptsRoom] : [];
+      this.bus.toChat(record.chatId, 'receipt', { chatId: record.chatId, userId: record.actorId, deliveredSeq: seq, readSeq: seq }, [], derivable);
     }
     this.logger.debug({ count: batch.written.length }, 'batch written');
   }

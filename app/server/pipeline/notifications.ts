@@ -15,18 +15,19 @@ interface NotifiedChat {
 /**
  * The one source of `notification` events: everyone in the chat but the sender and those who
  * muted it; a mention reaches the mentioned person even in a muted chat (`mention: true`), and
- * @all / @here reach every member. 1 + (number of people mentioned) emits per message.
+ * @all / @here reach every member. 1 + (number of people mentioned) emits per message. Sockets
+ * that declared `derived-notifications` make their own from the `message:new` of their chats.
  */
 export function notifyNewMessage(bus: RealtimeBus, chat: NotifiedChat, message: MessageRecord, attachments: PresentedAttachment[] = []): void {
   if (!message.senderId || message.kind === 'system') return;
   const payload = notificationFor(chat, message, attachments);
   if (message.mentionAll) {
-    bus.toChat(chat.id, 'notification', { ...payload, mention: true }, [message.senderId]);
+    bus.notifyChat(chat.id, { ...payload, mention: true }, [message.senderId]);
     return;
   }
   const mentioned = (message.mentions ?? []).filter((id) => id !== message.senderId);
-  bus.toChat(chat.id, 'notification', { ...payload, mention: false }, [message.senderId, ...chat.muted, ...mentioned]);
-  for (const userId of mentioned) bus.toUser(userId, 'notification', { ...payload, mention: true });
+  bus.notifyChat(chat.id, { ...payload, mention: false }, [message.senderId, ...chat.muted, ...mentioned]);
+  for (const userId of mentioned) bus.notifyUser(userId, chat.id, { ...payload, mention: true });
 }
 
 function notificationFor(chat: NotifiedChat, message: MessageRecord, attachments: PresentedAttachment[]) {

@@ -17,7 +17,7 @@ export interface MessageContext {
  * a chat the user is not in comes back with `membership: null` (policies answer 404); a missing
  * one as null.
  */
-export async function loadMessageContext(knex: Knex, messageId: string, user: User): Promise<MessageContext | null> {
+export async function loadMessageContext(knex: Knex, messageId: string, user: Pick<User, 'id' | 'role'>): Promise<MessageContext | null> {
   if (!isUuid(messageId)) return null;
   const row = (await knex('messages as m')
     .join('chats as c', 'c.id', 'm.chatId')

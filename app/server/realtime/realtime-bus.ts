@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import { chatRoom, sessionRoom, userRoom } from './rooms.ts';
+import { chatRoom, derivesNotificationsRoom, derivesNotificationsUserRoom, sessionRoom, userRoom } from './rooms.ts';
 
 /** PROTOCOL v1.1 `session:ended` reasons. */
 export type SessionEndReason = 'logged_out' | 'deactivated' | 'password_reset' | 'expired';
@@ -33,10 +33,25 @@ export class RealtimeBus {
     if (chatIds.length) this.io.to(chatIds.map(chatRoom)).emit(event, payload);
   }
 
-  /** To every socket in the chat except those of the listed users. */
-  toChat(chatId: string, event: string, payload: unknown, exceptUserIds: string[] = []): void {
+  /** To every socket in the chat except those of the listed users (and those in the listed rooms). */
+  toChat(chatId: string, event: string, payload: unknown, exceptUserIds: string[] = [], exceptRooms: string[] = []): void {
+    const except = [...exceptUserIds.map(userRoom), ...exceptRooms];
     const target = this.io.to(chatRoom(chatId));
-    (exceptUserIds.length ? target.except(exceptUserIds.map(userRoom)) : target).emit(event, payload);
+    (except.length ? target.except(except) : target).emit(event, payload);
+  }
+
+  /**
+   * A `notification` to the chat's sockets except the listed users'. Sockets that derive
+   * notifications from `message:new` get it there, in the chat's room, so they are left out.
+   */
+  notifyChat(chatId: string, payload: unknown, exceptUserIds: string[]): void {
+    this.toChat(chatId, 'notification', payload, exceptUserIds, [derivesNotificationsRoom]);
+  }
+
+  /** A `notification` to one user: to a deriving socket only when it is not in the chat's room. */
+  notifyUser(userId: string, chatId: string, payload: unknown): void {
+    this.io.to(userRoom(userId)).except(derivesNotificationsRoom).emit('notification', payload);
+    this.io.to(derivesNotificationsUserRoom(userId)).except(chatRoom(chatId)).emit('notification', payload);
   }
 
   /** Tells every socket of the user why, then disconnects them (deactivation, password reset, sign out everywhere). */

@@ -12,8 +12,11 @@ import type { Services } from '../services.ts';
 import { chatRoom } from './rooms.ts';
 import { syncRowsPerChat, withinBudget } from './socket-budget.ts';
 
+/** What a socket keeps of its user for its lifetime: only what its handlers use, not the row. */
+export type SocketUser = Pick<User, 'id' | 'name' | 'role'>;
+
 export interface SocketData {
-  user: User;
+  user: SocketUser;
   sessionId?: string;
 }
 

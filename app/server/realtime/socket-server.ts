@@ -5,7 +5,7 @@ import type { Services } from '../services.ts';
 import { AppError } from '../errors.ts';
 import { ownOrigin, requestSignals } from '../http/origin-policy.ts';
 import { BASE_SECURITY_HEADERS } from '../http/security-headers.ts';
-import { chatRoom, sessionRoom, userRoom } from './rooms.ts';
+import { chatRoom, derivesNotificationsRoom, derivesNotificationsUserRoom, derivesReceiptsRoom, sessionRoom, userRoom } from './rooms.ts';
 import { registerSocketHandlers, type SocketData } from './socket-handlers.ts';
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -23,6 +23,19 @@ function cookieOriginAllowed(request: IncomingMessage, services: Services): bool
 
 /** Chat-Flow sessions get a room, so logout can end exactly their sockets; Clerk sessions have none. */
 const sessionRooms = (sessionId: string | undefined) => (sessionId ? [sessionRoom(sessionId)] : []);
+
+/**
+ * Client features declared at the handshake (`auth.features`), as rooms: a client that derives
+ * notifications, or the sender's receipt, from `message:new` is not sent them a second time.
+ * Unknown names are ignored, so clients may declare features this server does not have.
+ */
+function featureRooms(auth: { features?: unknown } | undefined, userId: string): string[] {
+  const features = Array.isArray(auth?.features) ? auth.features.slice(0, 20) : [];
+  return [
+    ...(features.includes('derived-notifications') ? [derivesNotificationsRoom, derivesNotificationsUserRoom(userId)] : []),
+    ...(features.includes('derived-receipts') ? [derivesReceiptsRoom] : []),
+  ];
+}
 
 export function createSocketServer(httpServer: HttpServer): Server {
   const io = new Server(httpServer, {
@@ -47,7 +60,8 @@ export function attachRealtime(io: Server, services: Services) {
       if (!bearer && cookie && !cookieOriginAllowed(socket.request, services)) return next(new Error('forbidden'));
       const principal = await services.identity.authenticate(bearer ?? cookie);
       if (!principal) return next(new Error('unauthorized'));
-      (socket.data as SocketData).user = principal.user;
+      const { id, name, role } = principal.user;
+      (socket.data as SocketData).user = { id, name, role };
       (socket.data as SocketData).sessionId = principal.sessionId;
       next();
     } catch (error) {
@@ -65,7 +79,9 @@ export function attachRealtime(io: Server, services: Services) {
       .knex('chatMembers')
       .where({ userId: user.id })
       .select('chatId')
-      .then((chats: { chatId: string }[]) => socket.join([userRoom(user.id), ...sessionRooms(sessionId), ...chats.map((c) => chatRoom(c.chatId))]));
+      .then((chats: { chatId: string }[]) =>
+        socket.join([userRoom(user.id), ...sessionRooms(sessionId), ...featureRooms(socket.handshake.auth, user.id), ...chats.map((c) => chatRoom(c.chatId))]),
+      );
     // Handlers first, so nothing the client sends right away is dropped; they wait for the rooms.
     registerSocketHandlers(socket, services, roomsJoined);
     try {

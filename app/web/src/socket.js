@@ -59,9 +59,11 @@ export function createSocketClient(deps) {
   /** @param {(opts: object) => any} io */
   function open(io) {
     // The handshake carries the session cookie, like every REST call; with Clerk sign-in, auth
-    // asks for a fresh Clerk token at every (re)connect, since one lives only about a minute.
+    // asks for a fresh Clerk token at every (re)connect, since one lives only about a minute. The
+    // features say this client makes its own notifications and sender receipts from `message:new`
+    // (actions/incoming.js), so the server does not send them twice.
     socket = io({
-      auth: socketAuth,
+      auth: (/** @type {(auth: object) => void} */ cb) => socketAuth((auth) => cb({ ...auth, features: ['derived-notifications', 'derived-receipts'] })),
       transports: ['websocket', 'polling'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,

@@ -9,7 +9,7 @@ import { membershipFacts, requireMembership } from '../../policies/chat-policy.t
 import { canSend } from '../../policies/message-policy.ts';
 import { presentMessage } from '../../presenters/message.ts';
 import { presentMessagePage } from '../../queries/message-attachments.ts';
-import { MAX_PAGE, readHistory } from '../../queries/message-history.ts';
+import { MAX_PAGE, readMemberHistory } from '../../queries/message-history.ts';
 import { editMessageSchema, messageRefSchema, reactionSchema, sendMessageSchema, seqSchema } from '../../schemas/message-schemas.ts';
 import { validate } from '../../schemas/validate.ts';
 import { requirePrincipal, type AppCustom, type AppState } from '../context.ts';
@@ -33,10 +33,20 @@ export function messageRoutes() {
 
   router.get('/api/chats/:id/messages', async (ctx) => {
     const { user } = requirePrincipal(ctx);
-    const chat = await requireMembership(ctx.services.knex, ctx.params.id!, user.id);
-    const { afterSeq, beforeSeq, limit } = validate(historySchema, ctx.query);
-    if (afterSeq !== undefined && beforeSeq !== undefined) throw invalidInput('afterSeq and beforeSeq cannot be combined');
-    const page = await readHistory(ctx.services.knex, chat.chatId, afterSeq !== undefined ? { afterSeq, limit } : { beforeSeq, limit });
+    const chatId = ctx.params.id!;
+    if (!isUuid(chatId)) throw notFound('Chat');
+    const query = historySchema.safeParse(ctx.query);
+    const combined = query.success && query.data.afterSeq !== undefined && query.data.beforeSeq !== undefined;
+    if (!query.success || combined) {
+      // A non-member learns nothing, not even that the query was malformed: membership is checked first.
+      await requireMembership(ctx.services.knex, chatId, user.id);
+      validate(historySchema, ctx.query);
+      throw invalidInput('afterSeq and beforeSeq cannot be combined');
+    }
+    const { afterSeq, beforeSeq, limit } = query.data;
+    // Membership and page in one round trip.
+    const page = await readMemberHistory(ctx.services.knex, chatId, user.id, afterSeq !== undefined ? { afterSeq, limit } : { beforeSeq, limit });
+    if (!page) throw notFound('Chat');
     ctx.body = { messages: await presentMessagePage(ctx.services.knex, page.messages, user.id), hasMore: page.hasMore };
   });
 

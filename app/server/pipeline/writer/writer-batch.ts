@@ -25,10 +25,15 @@ export interface WrittenEntry {
   snapshot: HeldMessage;
 }
 
-type ReactionOp = { messageId: string; userId: string; emoji: string; add: boolean; seq: number };
+/** What the batch's facts query returns: compact tuples, one JSON array per concern. */
+interface BatchFacts {
+  stored: [string, number][];
+  roles: [string, string, MemberRole][];
+  muted: [string, string][];
+  users: [string, string, string][];
+}
 
-// Rows per INSERT statement: 15 columns each stays far below PostgreSQL's 65,535 parameters.
-const INSERT_CHUNK = 1000;
+type ReactionOp = { messageId: string; userId: string; emoji: string; add: boolean; seq: number };
 
 /**
  * Everything one writer batch reads and changes: loaded with a fixed number of queries, changed
@@ -59,15 +64,25 @@ export class WriterBatch {
     // One connection runs one query at a time: sequential awaits, not Promise.all.
     const chatRows = await trx('chats').whereIn('id', chatIds).orderBy('id').forUpdate().select<Omit<ChatState, 'muted'>[]>('id', 'kind', 'name', 'lastSeq', 'archivedAt');
     for (const chat of chatRows) batch.chats.set(chat.id, { ...chat, muted: [] });
-    const storedRows = await trx('entries').whereIn('id', records.map((r) => r.id)).select<{ id: string; seq: number }[]>('id', 'seq');
-    for (const row of storedRows) batch.stored.set(row.id, row.seq);
+    // Everything else the entries are checked against, in one round trip once the chats are locked
+    // (so a replay on another replica is seen): stored entries, roles, actors, who muted the chats.
     const actorIds = [...new Set(records.map((r) => r.actorId))];
     const mentioned = records.flatMap((r) => ('mentions' in r ? r.mentions : []));
-    const memberRows = await trx('chatMembers').whereIn('chatId', chatIds).whereIn('userId', [...new Set([...actorIds, ...mentioned])])
-      .select<{ chatId: string; userId: string; role: MemberRole }[]>('chatId', 'userId', 'role');
-    for (const row of memberRows) batch.roles.set(`${row.chatId}:${row.userId}`, row.role);
-    const userRows = await trx('users').whereIn('id', actorIds).select<{ id: string; name: string; role: string }[]>('id', 'name', 'role');
-    for (const row of userRows) batch.users.set(row.id, { name: row.name, isAdmin: row.role === 'admin' });
+    const facts = await trx.raw<{ rows: [BatchFacts] }>(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_array(e.id, e.seq)), '[]') FROM entries e WHERE e.id = ANY(?::uuid[])) AS stored,
+         (SELECT coalesce(json_agg(json_build_array(cm.chat_id, cm.user_id, cm.role)), '[]') FROM chat_members cm
+           WHERE cm.chat_id = ANY(?::uuid[]) AND cm.user_id = ANY(?::uuid[])) AS roles,
+         (SELECT coalesce(json_agg(json_build_array(cm.chat_id, cm.user_id)), '[]') FROM chat_members cm
+           WHERE cm.chat_id = ANY(?::uuid[]) AND cm.muted) AS muted,
+         (SELECT coalesce(json_agg(json_build_array(u.id, u.name, u.role)), '[]') FROM users u WHERE u.id = ANY(?::uuid[])) AS users`,
+      [records.map((r) => r.id), chatIds, [...new Set([...actorIds, ...mentioned])], chatIds, actorIds],
+    );
+    const { stored, roles, muted, users } = facts.rows[0];
+    for (const [id, seq] of stored) batch.stored.set(id, seq);
+    for (const [chatId, userId, role] of roles) batch.roles.set(`${chatId}:${userId}`, role);
+    for (const [chatId, userId] of muted) batch.chats.get(chatId)?.muted.push(userId);
+    for (const [id, name, role] of users) batch.users.set(id, { name, isAdmin: role === 'admin' });
     const targetIds = [...new Set(records.flatMap((r) => ('messageId' in r ? [r.messageId] : r.type === 'message.created' && r.replyToId ? [r.replyToId] : [])))];
     if (targetIds.length > 0) {
       const rows = await trx('messages as m').leftJoin('users as u', 'u.id', 'm.senderId').whereIn('m.id', targetIds).select<MessageRecord[]>(MESSAGE_COLUMNS);
@@ -122,28 +137,10 @@ export class WriterBatch {
     return this.createdRecords().filter((r) => !this.deleted.has(r.id));
   }
 
-  /** Writes the batch back: a fixed number of statements (inserts chunked), never one per entry. */
+  /** Writes the batch back: a fixed number of statements, never one per entry. */
   async flush(trx: Knex.Transaction): Promise<{ removedMediaKeys: string[] }> {
     const now = this.now;
-    const entryRows = this.written.map(({ record, seq }) => ({
-      id: record.id,
-      chatId: record.chatId,
-      seq,
-      type: record.type,
-      actorId: record.actorId,
-      messageId: 'messageId' in record ? record.messageId : record.id,
-      data: JSON.stringify(entryData(record)),
-      createdAt: now,
-    }));
-    for (let i = 0; i < entryRows.length; i += INSERT_CHUNK) await trx('entries').insert(entryRows.slice(i, i + INSERT_CHUNK));
-
-    const createdRows = [...this.created].map((id) => this.messages.get(id)!).map((m) => ({
-      id: m.id, chatId: m.chatId, seq: m.seq, senderId: m.senderId, clientId: m.clientId, kind: m.kind, body: m.body,
-      createdAt: m.createdAt, editedAt: m.editedAt, deletedAt: m.deletedAt, updateSeq: m.updateSeq, replyToId: m.replyToId ?? null,
-      mentions: m.mentions ?? [], mentionAll: m.mentionAll ?? null, event: m.event ? JSON.stringify(m.event) : null,
-    }));
-    for (let i = 0; i < createdRows.length; i += INSERT_CHUNK) await trx('messages').insert(createdRows.slice(i, i + INSERT_CHUNK));
-
+    await this.writeLog(trx);
     const changed = [...this.changed].map((id) => this.messages.get(id)!);
     if (changed.length > 0) {
       await trx.raw(
@@ -176,7 +173,7 @@ export class WriterBatch {
       );
     }
     const removedMediaKeys = await this.removeDeletedContent(trx);
-    await this.updateChats(trx);
+    await this.loadReactorMembers(trx);
     return { removedMediaKeys };
   }
 
@@ -189,7 +186,11 @@ export class WriterBatch {
     return rows.flatMap((row) => [row.storageKey, ...(row.thumbnailKey ? [row.thumbnailKey] : [])]);
   }
 
-  private async updateChats(trx: Knex.Transaction): Promise<void> {
+  /**
+   * The entries, the new messages, each chat's last seq and message, and the actors' watermarks:
+   * one statement whatever the batch's size (arrays, not rows of parameters).
+   */
+  private async writeLog(trx: Knex.Transaction): Promise<void> {
     const lastSeq = new Map<string, number>();
     const lastMessage = new Map<string, HeldMessage>();
     const own = new Map<string, { chatId: string; userId: string; seq: number }>();
@@ -199,28 +200,54 @@ export class WriterBatch {
       own.set(`${record.chatId}:${record.actorId}`, { chatId: record.chatId, userId: record.actorId, seq });
     }
     if (lastSeq.size === 0) return;
+    const entries = this.written;
+    const created = [...this.created].map((id) => this.messages.get(id)!);
     const chatIds = [...lastSeq.keys()];
-    await trx.raw(
-      `UPDATE chats c SET last_seq = v.seq, last_message_id = COALESCE(v.id, c.last_message_id),
-              last_message_at = COALESCE(v.at, c.last_message_at), updated_at = ?::timestamptz
-         FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::timestamptz[]) AS v(chat_id, seq, id, at)
-        WHERE c.id = v.chat_id`,
-      [this.now, chatIds, chatIds.map((id) => lastSeq.get(id)!), chatIds.map((id) => lastMessage.get(id)?.id ?? null),
-        chatIds.map((id) => (lastMessage.has(id) ? this.now : null))] as Knex.RawBinding[],
-    );
     // Acting in a chat (sending, editing, reacting) means one has seen it up to that entry.
     const marks = [...own.values()];
     await trx.raw(
-      `UPDATE chat_members cm SET read_seq = GREATEST(cm.read_seq, v.seq), delivered_seq = GREATEST(cm.delivered_seq, v.seq)
+      `WITH entries_written AS (
+         INSERT INTO entries (id, chat_id, seq, type, actor_id, message_id, data, created_at)
+         SELECT v.id, v.chat_id, v.seq, v.type, v.actor_id, v.message_id, v.data::jsonb, ?::timestamptz
+           FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::text[], ?::uuid[], ?::uuid[], ?::text[])
+             AS v(id, chat_id, seq, type, actor_id, message_id, data)
+       ), messages_created AS (
+         INSERT INTO messages (id, chat_id, seq, sender_id, client_id, kind, body, created_at, edited_at, deleted_at, update_seq,
+                               reply_to_id, mentions, mention_all, event)
+         SELECT v.id, v.chat_id, v.seq, v.sender_id, v.client_id, v.kind, v.body, ?::timestamptz, v.edited_at, v.deleted_at, v.update_seq,
+                v.reply_to_id, string_to_array(v.mentions, ',')::uuid[], v.mention_all, v.event::jsonb
+           FROM unnest(?::uuid[], ?::uuid[], ?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[],
+                       ?::bigint[], ?::uuid[], ?::text[], ?::text[], ?::text[])
+             AS v(id, chat_id, seq, sender_id, client_id, kind, body, edited_at, deleted_at, update_seq, reply_to_id, mentions, mention_all, event)
+       ), chats_advanced AS (
+         UPDATE chats c SET last_seq = v.seq, last_message_id = COALESCE(v.id, c.last_message_id),
+                last_message_at = COALESCE(v.at, c.last_message_at), updated_at = ?::timestamptz
+           FROM unnest(?::uuid[], ?::bigint[], ?::uuid[], ?::timestamptz[]) AS v(chat_id, seq, id, at)
+          WHERE c.id = v.chat_id
+       )
+       UPDATE chat_members cm SET read_seq = GREATEST(cm.read_seq, v.seq), delivered_seq = GREATEST(cm.delivered_seq, v.seq)
          FROM unnest(?::uuid[], ?::uuid[], ?::bigint[]) AS v(chat_id, user_id, seq)
         WHERE cm.chat_id = v.chat_id AND cm.user_id = v.user_id`,
-      [marks.map((m) => m.chatId), marks.map((m) => m.userId), marks.map((m) => m.seq)],
+      [
+        this.now,
+        entries.map((e) => e.record.id), entries.map((e) => e.record.chatId), entries.map((e) => e.seq), entries.map((e) => e.record.type),
+        entries.map((e) => e.record.actorId), entries.map((e) => ('messageId' in e.record ? e.record.messageId : e.record.id)),
+        entries.map((e) => JSON.stringify(entryData(e.record))),
+        this.now,
+        created.map((m) => m.id), created.map((m) => m.chatId), created.map((m) => m.seq), created.map((m) => m.senderId), created.map((m) => m.clientId),
+        created.map((m) => m.kind), created.map((m) => m.body), created.map((m) => m.editedAt), created.map((m) => m.deletedAt),
+        created.map((m) => m.updateSeq), created.map((m) => m.replyToId ?? null), created.map((m) => (m.mentions ?? []).join(',')),
+        created.map((m) => m.mentionAll ?? null), created.map((m) => (m.event ? JSON.stringify(m.event) : null)),
+        this.now,
+        chatIds, chatIds.map((id) => lastSeq.get(id)!), chatIds.map((id) => lastMessage.get(id)?.id ?? null),
+        chatIds.map((id) => (lastMessage.has(id) ? this.now : null)),
+        marks.map((m) => m.chatId), marks.map((m) => m.userId), marks.map((m) => m.seq),
+      ] as Knex.RawBinding[],
     );
-    const newMessageChats = [...lastMessage.keys()];
-    if (newMessageChats.length > 0) {
-      const mutedRows = await trx('chatMembers').whereIn('chatId', newMessageChats).where({ muted: true }).select<{ chatId: string; userId: string }[]>('chatId', 'userId');
-      for (const row of mutedRows) this.chats.get(row.chatId)?.muted.push(row.userId);
-    }
+  }
+
+  /** Members among the people who reacted to changed messages: each is sent its own `me`. */
+  private async loadReactorMembers(trx: Knex.Transaction): Promise<void> {
     const reactorPairs = new Set<string>();
     for (const { record, snapshot } of this.written) {
       if (record.type === 'message.created' || snapshot.kind === 'system') continue;

@@ -45,12 +45,16 @@ export function createIncoming(state, { chats, people, receipts, typing, notific
         // Own messages and messages shown in the open chat are read; the rest count as unread.
         store.applyMessageToChat(state, m, fromOther && !open);
         if (fromOther) store.setTyping(state, chatId, m.sender.id, false);
+        // Sending a message moves its sender's watermarks to it: the receipt this client declared
+        // it derives (socket.js, `derived-receipts`).
+        if (m.sender && m.kind !== 'system') store.applyReceipt(state, { chatId, userId: m.sender.id, deliveredSeq: m.seq, readSeq: m.seq });
         // A message that was changed after it was sent (it came with a catch-up) is not news.
         const news = live && fromOther && !open && m.kind !== 'system' && !((m.updateSeq || 0) > (m.seq || 0));
         const mentionsMe = !!myId && (m.mentions || []).includes(myId);
         // A muted chat stays quiet, except for a mention of me.
         const muted = !!(state.chats.value[chatId] && state.chats.value[chatId].muted);
-        if (news && (!muted || mentionsMe)) notifications.notifyMessage(chatId, m);
+        // @all / @here reach a muted chat too, as the server's notification does.
+        if (news && (!muted || mentionsMe || !!m.mentionAll)) notifications.notifyMessage(chatId, m);
         if (news && mentionsMe) store.countMention(state, chatId);
       }
     });
