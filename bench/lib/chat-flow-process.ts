@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,14 +10,19 @@ import { sleep } from './stats.ts';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GC_PRELOAD = path.join(repoRoot, 'bench', 'preload', 'gc-on-signal.mjs');
 
+/** What the web UI declares at its socket handshake (app/web/src/socket.js): load generators do the same. */
+export const UI_FEATURES = ['derived-notifications', 'derived-receipts'];
+
 /**
- * The command `npm start` runs, read from package.json and split into program, arguments and
- * leading VAR=value assignments, so the bench starts whatever the start script starts (tsx today,
- * a compiled entry tomorrow) without a shell in between: the child's pid is the server's.
+ * The command `npm start` runs, read from package.json: steps joined by `&&` before the last (the
+ * compile-if-stale step) are `prepare`, run once per bench process; the last is split into program,
+ * arguments and leading VAR=value assignments and spawned without a shell, so the child's pid is
+ * the server's and the start-up figures time the server, not the compiler.
  */
-export function startCommand(): { command: string; args: string[]; env: Record<string, string> } {
+export function startCommand(): { prepare: string[]; command: string; args: string[]; env: Record<string, string> } {
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.trim().split(/\s+/);
+  const steps = pkg.scripts.start.split('&&').map((step) => step.trim());
+  const words = steps.pop()!.split(/\s+/);
   const env: Record<string, string> = {};
   while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
     const [name, ...value] = words.shift()!.split('=');
@@ -26,7 +31,15 @@ export function startCommand(): { command: string; args: string[]; env: Record<s
   if (words.some((w) => /[;&|<>$`'"]/.test(w))) throw new Error(`the start script needs a shell, which the bench does not use: ${pkg.scripts.start}`);
   const [program, ...args] = words;
   if (!program) throw new Error('package.json has no start script');
-  return { command: program === 'node' ? process.execPath : program, args, env };
+  return { prepare: steps, command: program === 'node' ? process.execPath : program, args, env };
+}
+
+let prepared = false;
+/** Runs the start script's preparing steps (compiling the server when stale) once. */
+function prepareOnce(steps: string[]) {
+  if (prepared) return;
+  for (const step of steps) execSync(step, { cwd: repoRoot, stdio: 'inherit' });
+  prepared = true;
 }
 
 export interface ChatFlowOptions {
@@ -77,7 +90,8 @@ export class ChatFlowProcess {
 
   /** Spawns the start command and waits for /readyz 200; `readyMs` is the time that took. */
   async launch(timeoutMs = 120_000): Promise<void> {
-    const { command, args, env } = startCommand();
+    const { prepare, command, args, env } = startCommand();
+    prepareOnce(prepare);
     const o = this.options;
     const started = performance.now();
     const child = spawn(command, args, {

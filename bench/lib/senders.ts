@@ -1,4 +1,4 @@
-import { ChatFlowProcess, type ChatFlowOptions } from './chat-flow-process.ts';
+import { ChatFlowProcess, UI_FEATURES, type ChatFlowOptions } from './chat-flow-process.ts';
 import { freshDatabase, type FreshDatabase } from './environment.ts';
 import { login, seedPeople, type Seeded } from './seed.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -25,7 +25,7 @@ export async function senderSetup(purpose: string, people: number, workers: numb
     const tokens = await login(server.url, seeded.emails);
     pool = WorkerPool.start(workers);
     const url = server.url;
-    await pool.connect(tokens.map((token, p) => ({ index: p, url, auth: { token }, chatId: seeded.chatIds[Math.floor(p / 5)]!, reads: false })));
+    await pool.connect(tokens.map((token, p) => ({ index: p, url, auth: { token, features: UI_FEATURES }, chatId: seeded.chatIds[Math.floor(p / 5)]!, reads: false })));
     const [s, w] = [server, pool];
     return {
       database, server, seeded, pool,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChatFlowProcess } from '../lib/chat-flow-process.ts';
+import { ChatFlowProcess, UI_FEATURES } from '../lib/chat-flow-process.ts';
 import type { BenchContext, Curve, CurvePoint } from '../lib/context.ts';
 import { freshDatabase, kafka, REDIS_URL } from '../lib/environment.ts';
 import type { Figure } from '../lib/figures.ts';
@@ -35,7 +35,7 @@ function specs(shape: Shape, urls: string[]): SocketSpec[] {
         index: p * DEVICES + d,
         // A person's devices are spread over the replicas, as a load balancer would.
         url: urls[(p + d) % urls.length]!,
-        auth: token ? { token } : { chatId, userId: String(p) },
+        auth: token ? { token, features: UI_FEATURES } : { chatId, userId: String(p) },
         chatId,
         reads: d === 0,
       });

@@ -1,4 +1,4 @@
-import { ChatFlowProcess, collectGarbage, rssKiB } from '../lib/chat-flow-process.ts';
+import { ChatFlowProcess, UI_FEATURES, collectGarbage, rssKiB } from '../lib/chat-flow-process.ts';
 import type { BenchContext } from '../lib/context.ts';
 import { freshDatabase } from '../lib/environment.ts';
 import { FULL } from '../lib/options.ts';
@@ -53,7 +53,7 @@ export async function runMemory(context: BenchContext): Promise<void> {
   try {
     const seeded = await seedPeople(database.url, PEOPLE, 5, 'idle');
     const tokens = await login(server.url, seeded.emails);
-    cf = await footprint(server.pid, Array.from({ length: n }, (_, i) => ({ index: i, url: server.url, auth: { token: tokens[i % PEOPLE]! }, chatId: seeded.chatIds[Math.floor((i % PEOPLE) / 5)]!, reads: false })), context.options.workers);
+    cf = await footprint(server.pid, Array.from({ length: n }, (_, i) => ({ index: i, url: server.url, auth: { token: tokens[i % PEOPLE]!, features: UI_FEATURES }, chatId: seeded.chatIds[Math.floor((i % PEOPLE) / 5)]!, reads: false })), context.options.workers);
   } finally {
     await server.close();
     await database.drop();

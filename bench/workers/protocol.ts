@@ -4,7 +4,8 @@ export interface SocketSpec {
   /** Global index: senders put it in each clientId, so receivers skip their own sends. */
   index: number;
   url: string;
-  auth: Record<string, string>;
+  /** The handshake's auth: a token (and the features the UI declares), or the relay's room keys. */
+  auth: Record<string, string | string[]>;
   chatId: string;
   /** Whether this device also sends read watermarks (the one a person is looking at). */
   reads: boolean;
