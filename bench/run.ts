@@ -44,6 +44,7 @@ async function compare(files: [string, string], tolerance: number): Promise<numb
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   if (options.compare) return compare(options.compare, options.tolerance);
+  if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = path.resolve(options.profile);
 
   const started = performance.now();
   const loadAtStart = os.loadavg()[0]!;

@@ -34,6 +34,11 @@ export function startCommand(): { prepare: string[]; command: string; args: stri
   return { prepare: steps, command: program === 'node' ? process.execPath : program, args, env };
 }
 
+function cpuProfileOptions(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 let prepared = false;
 /** Runs the start script's preparing steps (compiling the server when stale) once. */
 function prepareOnce(steps: string[]) {
@@ -94,7 +99,10 @@ export class ChatFlowProcess {
     prepareOnce(prepare);
     const o = this.options;
     const started = performance.now();
-    const child = spawn(command, args, {
+    // BENCH_CPU_PROFILE_DIR (--profile): each server writes a V8 CPU profile there when it stops.
+    // Node refuses --cpu-prof in NODE_OPTIONS, so it goes on the command line of a node start script.
+    const profile = command === process.execPath ? cpuProfileOptions() : [];
+    const child = spawn(command, [...profile, ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
@@ -173,8 +181,13 @@ export async function collectGarbage(pid: number): Promise<void> {
   await sleep(1500);
 }
 
+/** /metrics as an administrator reads it (it is not served to the public). */
 export async function metricsText(url: string): Promise<string> {
-  const response = await fetch(`${url}/metrics`);
+  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (login.status !== 200) throw new Error(`admin sign-in for /metrics: ${login.status}`);
+  const { token } = (await login.json()) as { token: string };
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (response.status !== 200) throw new Error(`/metrics: ${response.status}`);
   return response.text();
 }
 

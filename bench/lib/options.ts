@@ -13,6 +13,8 @@ export interface BenchOptions {
   out: string | null;
   compare: [string, string] | null;
   tolerance: number;
+  /** A folder for V8 CPU profiles of every Chat-Flow process the run starts (written as each stops). */
+  profile: string | null;
 }
 
 export const SCENARIOS = ['fanout', 'ack', 'throughput', 'persistence', 'history', 'search', 'memory', 'startup'] as const;
@@ -30,6 +32,7 @@ export const DEFAULTS: BenchOptions = {
   out: null,
   compare: null,
   tolerance: 0.1,
+  profile: null,
 };
 
 /** Full sizes named by the performance targets, for the "default is smaller" notes. */
@@ -73,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       case 'workers': options.workers = Math.round(positive(name, value)); break;
       case 'out': options.out = value; break;
       case 'tolerance': options.tolerance = positive(name, value); break;
+      case 'profile': options.profile = value; break;
       default: throw new Error(`unknown flag --${name}`);
     }
   }
