@@ -5,9 +5,10 @@ import { presentAttachment } from '../../presenters/attachment.ts';
 import { requirePrincipal, type AppContext, type AppCustom, type AppState } from '../context.ts';
 
 // After a refusal, what the client still sends is read and dropped for a moment (so it sees the
-// answer instead of a reset), then the connection is closed.
-const LINGER_MS = 1000;
-const LINGER_BYTES = 1024 * 1024;
+// answer instead of a reset), then the connection is closed. Loopback and LAN socket buffers hold
+// several MiB in flight, and a busy client reads the answer late: closing after 1 MiB reset some.
+const LINGER_MS = 2000;
+const LINGER_BYTES = 16 * 1024 * 1024;
 
 /** Stops taking the body of a refused upload: nothing more is parsed or stored. */
 function stopReading(ctx: AppContext) {
