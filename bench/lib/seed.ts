@@ -5,7 +5,7 @@ export const PASSWORD = 'bench-password';
 
 /**
  * A scrypt hash in the server's self-describing format with tiny parameters: the server verifies
- * it as any stored hash, so signing in a thousand people costs milliseconds, not minutes.
+ * it like every stored hash, so signing in a thousand people costs milliseconds, not minutes.
  */
 export function cheapPasswordHash(password = PASSWORD): string {
   const salt = randomBytes(16);
